@@ -1,0 +1,24 @@
+"""The project's one command-line entry point: `{{ cookiecutter.package_name }} --help`."""
+
+from __future__ import annotations
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    help="{{ cookiecutter.project_name }}: run pipelines locally and manage the project.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the package version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
