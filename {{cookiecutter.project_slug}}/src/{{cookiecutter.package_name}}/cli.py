@@ -13,6 +13,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def root() -> None:
+    """Keep subcommands as subcommands even while the app has a single one."""
+
+
 @app.command()
 def version() -> None:
     """Print the package version."""

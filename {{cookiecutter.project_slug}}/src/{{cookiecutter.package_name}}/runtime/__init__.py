@@ -1,4 +1,4 @@
-"""Where code runs: a Spark session that is local Delta on a laptop and the cluster's on Databricks."""
+"""Where code runs: the cluster's Spark session on Databricks, a local Delta one elsewhere."""
 
 from .session import get_spark, local_spark, on_databricks
 
