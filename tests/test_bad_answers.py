@@ -1,0 +1,348 @@
+"""Bad answers stop generation with a message that names them, and leave nothing behind.
+
+Each answer set is baked through cookiecutter's Python API, as `cookiecutter --no-input` with
+key=value overrides would: the pre-gen hook must fail (FailedHookException), print the expected
+message on stderr and leave no project directory. Baking stops before any file is rendered, so
+each case takes a fraction of a second; no Spark.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from cookiecutter.exceptions import FailedHookException, OutputDirExistsException
+from cookiecutter.generate import generate_context
+from cookiecutter.main import cookiecutter
+from cookiecutter.prompt import prompt_for_config
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+AZURE_HOST = "https://adb-1234567890123456.7.azuredatabricks.net"
+ALL_COMPONENTS_OFF = {
+    "include_medallion": "no",
+    "include_etl": "no",
+    "include_quality": "no",
+    "include_admin": "no",
+}
+
+
+@pytest.fixture
+def user_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A user config of our own, so ~/.cookiecutterrc and its replay folder stay out."""
+    home = tmp_path_factory.mktemp("cookiecutter-home")
+    return {"cookiecutters_dir": str(home / "cookiecutters"), "replay_dir": str(home / "replay")}
+
+
+def bake(output_dir: Path, user_config: Mapping[str, str], **options: Any) -> str:
+    """Generate a project from the template; returns the project path."""
+    return cookiecutter(
+        str(TEMPLATE_DIR),
+        output_dir=str(output_dir),
+        default_config=dict(user_config),  # type: ignore[arg-type]  # a dict is accepted
+        **options,
+    )
+
+
+# (overrides, texts that stderr must contain). Each text names the question and the value.
+BAD_ANSWER_SETS = [
+    pytest.param(
+        {"project_name": "", "project_slug": "named"},
+        ["project_name: '' is empty"],
+        id="empty-project-name",
+    ),
+    pytest.param(
+        {"project_name": "   ", "project_slug": "blank"},
+        ["project_name: '   ' is empty"],
+        id="blank-project-name",
+    ),
+    pytest.param(
+        {"project_name": 'The "Best" Project', "project_slug": "best"},
+        ["project_name: 'The \"Best\" Project' contains a double quote"],
+        id="quote-in-project-name",
+    ),
+    pytest.param(
+        {"project_name": "Sales: EMEA", "project_slug": "sales_emea"},
+        ["project_name: 'Sales: EMEA' contains ': ' or ' #'"],
+        id="yaml-breaking-project-name",
+    ),
+    pytest.param(
+        {"description": "  ", "author_name": "Data\\Team"},
+        ["description: '  ' is empty", "author_name: 'Data\\\\Team' contains a backslash"],
+        id="blank-description-backslash-author",
+    ),
+    pytest.param(
+        {"project_name": "My Project!"},
+        ["project_slug: 'my_project!' is not a valid slug", "for example 'my_project'"],
+        id="slug-derived-from-punctuated-name",
+    ),
+    pytest.param(
+        {"project_slug": "Sales-Analytics"},
+        ["project_slug: 'Sales-Analytics' is not a valid slug", "for example 'sales_analytics'"],
+        id="uppercase-hyphenated-slug",
+    ),
+    pytest.param(
+        {"project_slug": "s" * 65},
+        [f"project_slug: '{'s' * 65}' is not a valid slug", "at most 64 characters"],
+        id="slug-too-long",
+    ),
+    pytest.param(
+        {"package_name": "class"},
+        ["package_name: 'class' is a Python keyword"],
+        id="keyword-package",
+    ),
+    pytest.param(
+        {"package_name": "test"},
+        ["package_name: 'test' would shadow the import of 'test'"],
+        id="package-test",
+    ),
+    pytest.param(
+        {"package_name": "tests"},
+        ["package_name: 'tests' would shadow the import of 'tests'"],
+        id="package-tests",
+    ),
+    pytest.param(
+        {"package_name": "pyspark"},
+        ["package_name: 'pyspark' would shadow the import of 'pyspark'"],
+        id="package-pyspark",
+    ),
+    pytest.param(
+        {"package_name": "my-package"},
+        ["package_name: 'my-package' is not a lowercase Python identifier"],
+        id="hyphenated-package",
+    ),
+    pytest.param(
+        {"project_name": "Logging"},
+        ["package_name: 'logging' is a standard-library module"],
+        id="stdlib-package-from-project-name",
+    ),
+    pytest.param(
+        {"author_email": "data platform"},
+        [
+            "author_email: 'data platform' is not an email address",
+            "notification_email: 'data platform' is not an email address",
+        ],
+        id="bad-email-also-bad-default-notification",
+    ),
+    pytest.param(
+        {"notification_email": "a@example.com, b@example.com"},
+        ["notification_email: 'a@example.com, b@example.com'", "give a single address"],
+        id="two-notification-emails",
+    ),
+    pytest.param(
+        {"dev_workspace_host": "http://dbc-a1b2c3d4-e5f6.cloud.databricks.com"},
+        ["dev_workspace_host: 'http://dbc-a1b2c3d4-e5f6.cloud.databricks.com' uses http://"],
+        id="http-host",
+    ),
+    pytest.param(
+        {"cloud": "azure", "staging_workspace_host": f"{AZURE_HOST}/?o=1234567890123456"},
+        [
+            f"staging_workspace_host: '{AZURE_HOST}/?o=1234567890123456' has a path, query",
+            f"e.g. {AZURE_HOST}.",
+        ],
+        id="host-with-query",
+    ),
+    pytest.param(
+        {"prod_workspace_host": "https://dbc-a1b2c3d4-e5f6.cloud.databricks.com/"},
+        ["prod_workspace_host: 'https://dbc-a1b2c3d4-e5f6.cloud.databricks.com/' ends with a"],
+        id="host-trailing-slash",
+    ),
+    pytest.param(
+        {"prod_workspace_host": "https://dbc-a1b2c3d4-e5f6.cloud.databricks.com/login"},
+        ["has a path, query or fragment '/login'"],
+        id="host-with-path",
+    ),
+    pytest.param(
+        {"dev_workspace_host": "https://admin:secret@dbc-1.cloud.databricks.com:8443"},
+        ["contains user information before '@'", "has a port ':8443'"],
+        id="host-with-userinfo-and-port",
+    ),
+    pytest.param(
+        {"dev_catalog": "Dev Catalog"},
+        ["dev_catalog: 'Dev Catalog' has uppercase letters", "has spaces", "e.g. 'dev_catalog'"],
+        id="uppercase-catalog-with-space",
+    ),
+    pytest.param(
+        {"staging_catalog": "team-staging"},
+        ["staging_catalog: 'team-staging' has spaces, hyphens or backticks"],
+        id="hyphenated-catalog",
+    ),
+    pytest.param(
+        {"prod_catalog": "main.prod"},
+        ["prod_catalog: 'main.prod' has a dot"],
+        id="dotted-catalog",
+    ),
+    pytest.param(
+        {"schema": "`sales`"},
+        ["schema: '`sales`' has spaces, hyphens or backticks"],
+        id="backticked-schema",
+    ),
+    pytest.param(
+        {"prod_catalog": "system"},
+        ["prod_catalog: 'system' is the read-only catalog of Databricks system tables"],
+        id="system-catalog",
+    ),
+    pytest.param(
+        {"service_principal_application_id": "my-service-principal"},
+        ["service_principal_application_id: 'my-service-principal' is not a service principal"],
+        id="service-principal-not-uuid",
+    ),
+    pytest.param(
+        {"service_principal_application_id": "6F1C2B3A-4D5E-4F60-8A7B-9C0D1E2F3A4B"},
+        ["a UUID such as '6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b' (lowercase"],
+        id="service-principal-uppercase",
+    ),
+    pytest.param(
+        ALL_COMPONENTS_OFF,
+        ["include_medallion, include_etl, include_quality, include_admin: all are 'no'"],
+        id="nothing-to-generate",
+    ),
+    pytest.param(
+        {"staging_catalog": "main", "prod_catalog": "main"},
+        ["prod_catalog and staging_catalog: prod and staging both use catalog 'main'"],
+        id="prod-shares-workspace-and-catalog-with-staging",
+    ),
+    pytest.param(
+        {"dev_catalog": "analytics", "prod_catalog": "analytics"},
+        ["prod_catalog and dev_catalog: prod and dev both use catalog 'analytics'"],
+        id="prod-shares-workspace-and-catalog-with-dev",
+    ),
+    pytest.param(
+        {"cloud": "gcp", "dev_workspace_host": AZURE_HOST},
+        [f"cloud and dev_workspace_host: '{AZURE_HOST}' is a workspace on azure"],
+        id="host-on-another-cloud",
+    ),
+    pytest.param(
+        {"package_name": "yaml", "dev_catalog": "DEV", "prod_workspace_host": "ftp://x.y.com"},
+        [
+            "Cannot generate the project: 3 problem(s) with the answers.",
+            "  - package_name: 'yaml'",
+            "  - prod_workspace_host: 'ftp://x.y.com' uses ftp://",
+            "  - dev_catalog: 'DEV' has uppercase letters",
+            "Nothing was generated.",
+        ],
+        id="several-problems-reported-together",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), BAD_ANSWER_SETS)
+def test_bad_answers_stop_generation_with_a_clear_message(
+    overrides: dict[str, str],
+    expected: list[str],
+    tmp_path: Path,
+    user_config: dict[str, str],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(FailedHookException):
+        bake(tmp_path, user_config, no_input=True, extra_context=overrides)
+
+    err = capfd.readouterr().err
+    for text in expected:
+        assert text in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_defaults_bake(
+    tmp_path: Path, user_config: dict[str, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    project = Path(bake(tmp_path, user_config, no_input=True))
+
+    assert project == tmp_path / "my_data_project"
+    assert (project / "databricks.yml").is_file()
+    assert "Cannot generate" not in capfd.readouterr().err
+
+
+def test_accepted_free_text_survives_in_the_generated_files(
+    tmp_path: Path, user_config: dict[str, str]
+) -> None:
+    # Punctuation the hook lets through must still give valid TOML, YAML and Python.
+    name = "O'Reilly Data & Co. (EMEA/APAC) 2026:Q1 team#1 é"
+    description = "Pipelines: bronze, silver & gold; 100% tested #1 {not jinja}."
+    project = Path(
+        bake(
+            tmp_path,
+            user_config,
+            no_input=True,
+            extra_context={
+                "project_name": name,
+                "project_slug": "oreilly_data",
+                "description": description,
+                "author_name": "Zoë O'Neil",
+            },
+        )
+    )
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["description"] == description
+    assert pyproject["project"]["authors"][0]["name"] == "Zoë O'Neil"
+    schemas = yaml.safe_load((project / "resources" / "schemas.yml").read_text(encoding="utf-8"))
+    assert name in schemas["resources"]["schemas"]["project_schema"]["comment"]
+    for module in (project / "src" / "oreilly_data").rglob("*.py"):
+        ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"project_name": ""}, {"project_slug": ""}], ids=["name", "slug"]
+)
+def test_empty_slug_is_refused_by_cookiecutter_before_the_hook(
+    overrides: dict[str, str], tmp_path: Path, user_config: dict[str, str]
+) -> None:
+    # An empty slug makes the project folder the output folder itself, which exists, so
+    # cookiecutter 2.7.1 stops before creating anything or running the hook.
+    with pytest.raises(OutputDirExistsException):
+        bake(tmp_path, user_config, no_input=True, extra_context=overrides)
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def default_answers() -> dict[str, str]:
+    """Every default answer as `cookiecutter --no-input` renders it."""
+    context = generate_context(context_file=str(TEMPLATE_DIR / "cookiecutter.json"))
+    return dict(prompt_for_config(context, no_input=True))
+
+
+def test_cookiecutter_refuses_an_unknown_choice_before_any_hook(
+    tmp_path: Path, user_config: dict[str, str]
+) -> None:
+    # cookiecutter 2.7.1 checks choices given as key=value or extra_context itself.
+    with pytest.raises(ValueError, match="true provided for choice variable include_etl"):
+        bake(tmp_path, user_config, no_input=True, extra_context={"include_etl": "true"})
+
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "shown"),
+    [
+        ("include_etl", "true", "'true'"),
+        ("include_admin", True, "'True'"),
+        ("compute", "Serverless", "'Serverless'"),
+        ("python_version", "3.13", "'3.13'"),
+    ],
+)
+def test_replayed_bad_choice_is_refused_by_the_hook(
+    question: str,
+    value: object,
+    shown: str,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    user_config: dict[str, str],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # Replay files skip cookiecutter's own choice check, so the hook is the only guard.
+    replay_file = tmp_path_factory.mktemp("replay") / "answers.json"
+    context = {"cookiecutter": {**default_answers(), question: value}}
+    replay_file.write_text(json.dumps(context), encoding="utf-8")
+
+    with pytest.raises(FailedHookException):
+        bake(tmp_path, user_config, replay=str(replay_file))
+
+    assert f"{question}: {shown} is not an allowed answer" in capfd.readouterr().err
+    assert list(tmp_path.iterdir()) == []
