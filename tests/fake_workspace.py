@@ -14,6 +14,7 @@ request, is refused and is recorded in `escaped`.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -62,6 +63,7 @@ class RecordedRequest:
     path: str
     query: dict[str, list[str]]
     body: Any
+    raw: bytes = b""
 
 
 class ApiError(Exception):
@@ -180,6 +182,7 @@ class FakeWorkspace:
             split.path,
             parse_qs(split.query),
             _parse_body(body),
+            body,
         )
         with self._lock:
             self.requests.append(request)
@@ -335,6 +338,162 @@ def list_cluster_policies(ws: FakeWorkspace, _: RecordedRequest, __: re.Match[st
     return {"policies": ws.cluster_policies}
 
 
+# --- what `bundle deploy` adds: files, jobs, permissions, schemas, volumes ---------------------
+
+
+def _flag(request: RecordedRequest, name: str) -> bool:
+    return request.query.get(name, ["false"])[0].lower() == "true"
+
+
+def import_file(ws: FakeWorkspace, request: RecordedRequest, match: re.Match[str]) -> Any:
+    path = _workspace_path(match)
+    if path in ws.state.objects and not _flag(request, "overwrite"):
+        raise ApiError(HTTPStatus.CONFLICT, "RESOURCE_ALREADY_EXISTS", f"{path} already exists")
+    ws._put_file(path, request.raw)
+    return {}
+
+
+def import_object(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    """workspace/import: notebooks (and files) sent base64-encoded in a JSON body."""
+    body = request.body
+    path = body["path"]
+    if path in ws.state.objects and not body.get("overwrite"):
+        raise ApiError(HTTPStatus.CONFLICT, "RESOURCE_ALREADY_EXISTS", f"{path} already exists")
+    kind = "NOTEBOOK" if body.get("format") in {"SOURCE", "JUPYTER", "AUTO"} else "FILE"
+    ws._put_file(path, base64.b64decode(body.get("content", "")), kind)
+    return {}
+
+
+def read_file(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> Any:
+    path = _workspace_path(match)
+    if path not in ws.state.contents:
+        raise not_found(f"File ({path})")
+    return ws.state.contents[path]
+
+
+def export_object(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    path = request.query.get("path", [""])[0]
+    if path not in ws.state.contents:
+        raise not_found(f"Path ({path})")
+    if _flag(request, "direct_download"):
+        return ws.state.contents[path]
+    return {"content": base64.b64encode(ws.state.contents[path]).decode()}
+
+
+def delete_object(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    ws._delete(request.body["path"], bool(request.body.get("recursive")))
+    return {}
+
+
+def list_objects(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    folder = request.query.get("path", [""])[0].rstrip("/")
+    if ws.state.objects.get(folder, {}).get("object_type") != "DIRECTORY":
+        raise not_found(f"Path ({folder})")
+    children = [
+        o for p, o in sorted(ws.state.objects.items()) if str(PurePosixPath(p).parent) == folder
+    ]
+    return {"objects": children}
+
+
+def create_job(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    job_id = ws._new_id()
+    ws.state.jobs[job_id] = {
+        "job_id": job_id,
+        "creator_user_name": request.principal,
+        "run_as_user_name": request.principal,
+        "settings": request.body,
+        "created_time": 1_700_000_000_000,
+    }
+    return {"job_id": job_id}
+
+
+def _job(ws: FakeWorkspace, job_id: Any) -> dict[str, Any]:
+    job = ws.state.jobs.get(int(job_id))
+    if job is None:
+        raise ApiError(
+            HTTPStatus.BAD_REQUEST, "INVALID_PARAMETER_VALUE", f"Job {job_id} does not exist."
+        )
+    return job
+
+
+def get_job(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    return _job(ws, request.query.get("job_id", ["0"])[0])
+
+
+def reset_job(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    _job(ws, request.body["job_id"])["settings"] = request.body["new_settings"]
+    return {}
+
+
+def delete_job(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    _job(ws, request.body["job_id"])
+    del ws.state.jobs[int(request.body["job_id"])]
+    return {}
+
+
+def set_permissions(ws: FakeWorkspace, request: RecordedRequest, match: re.Match[str]) -> Any:
+    key = f"/{match['object_type']}/{match['object_id']}"
+    acl = [
+        {
+            **{k: v for k, v in entry.items() if k != "permission_level"},
+            "all_permissions": [
+                {"permission_level": entry["permission_level"], "inherited": False}
+            ],
+        }
+        for entry in (request.body or {}).get("access_control_list", [])
+    ]
+    ws.state.permissions[key] = acl
+    return {"object_id": key, "access_control_list": acl}
+
+
+def get_permissions(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> Any:
+    key = f"/{match['object_type']}/{match['object_id']}"
+    return {"object_id": key, "access_control_list": ws.state.permissions.get(key, [])}
+
+
+def create_schema(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    full_name = f"{request.body['catalog_name']}.{request.body['name']}"
+    if full_name in ws.state.schemas:
+        raise ApiError(
+            HTTPStatus.CONFLICT, "SCHEMA_ALREADY_EXISTS", f"Schema '{full_name}' already exists"
+        )
+    ws.state.schemas[full_name] = {
+        **request.body,
+        "full_name": full_name,
+        "owner": request.principal,
+    }
+    return ws.state.schemas[full_name]
+
+
+def get_schema(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> Any:
+    full_name = unquote(match["full_name"])
+    if full_name not in ws.state.schemas:
+        raise ApiError(
+            HTTPStatus.NOT_FOUND, "SCHEMA_DOES_NOT_EXIST", f"Schema '{full_name}' does not exist."
+        )
+    return ws.state.schemas[full_name]
+
+
+def create_volume(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    body = request.body
+    full_name = f"{body['catalog_name']}.{body['schema_name']}.{body['name']}"
+    if f"{body['catalog_name']}.{body['schema_name']}" not in ws.state.schemas:
+        raise ApiError(
+            HTTPStatus.NOT_FOUND, "SCHEMA_DOES_NOT_EXIST", f"Schema of {full_name} does not exist."
+        )
+    ws.state.volumes[full_name] = {**body, "full_name": full_name, "owner": request.principal}
+    return ws.state.volumes[full_name]
+
+
+def get_volume(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> Any:
+    full_name = unquote(match["full_name"])
+    if full_name not in ws.state.volumes:
+        raise ApiError(
+            HTTPStatus.NOT_FOUND, "VOLUME_DOES_NOT_EXIST", f"Volume '{full_name}' does not exist."
+        )
+    return ws.state.volumes[full_name]
+
+
 ROUTES: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
     (method, re.compile(pattern), handler)
     for method, pattern, handler in (
@@ -345,6 +504,30 @@ ROUTES: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
         ("GET", r"/api/2\.0/permissions/directories/(?P<object_id>\d+)", directory_permissions),
         ("GET", r"/api/2\.0/sql/warehouses", list_warehouses),
         ("GET", r"/api/2\.0/policies/clusters/list", list_cluster_policies),
+        ("POST", r"/api/2\.0/workspace-files/import-file/(?P<path>.+)", import_file),
+        ("GET", r"/api/2\.0/workspace-files/(?P<path>.+)", read_file),
+        ("POST", r"/api/2\.0/workspace/import", import_object),
+        ("GET", r"/api/2\.0/workspace/export", export_object),
+        ("POST", r"/api/2\.0/workspace/delete", delete_object),
+        ("GET", r"/api/2\.0/workspace/list", list_objects),
+        ("POST", r"/api/2\.[12]/jobs/create", create_job),
+        ("GET", r"/api/2\.[012]/jobs/get", get_job),
+        ("POST", r"/api/2\.[12]/jobs/reset", reset_job),
+        ("POST", r"/api/2\.[12]/jobs/delete", delete_job),
+        (
+            "PUT",
+            r"/api/2\.0/permissions/(?P<object_type>jobs|pipelines|clusters)/(?P<object_id>[^/]+)",
+            set_permissions,
+        ),
+        (
+            "GET",
+            r"/api/2\.0/permissions/(?P<object_type>jobs|pipelines|clusters)/(?P<object_id>[^/]+)",
+            get_permissions,
+        ),
+        ("POST", r"/api/2\.1/unity-catalog/schemas", create_schema),
+        ("GET", r"/api/2\.1/unity-catalog/schemas/(?P<full_name>[^/]+)", get_schema),
+        ("POST", r"/api/2\.1/unity-catalog/volumes", create_volume),
+        ("GET", r"/api/2\.1/unity-catalog/volumes/(?P<full_name>[^/]+)", get_volume),
     )
 )
 
@@ -356,9 +539,21 @@ def _handler_class(workspace: FakeWorkspace) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def _serve(self) -> None:
+        def _read_body(self) -> bytes:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        self.rfile.readline()  # the blank line after the last chunk
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()  # CRLF after each chunk
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
+            return self.rfile.read(length) if length else b""
+
+        def _serve(self) -> None:
+            body = self._read_body()
             if not self.path.startswith("/"):
                 # An absolute URI: the client used us as its proxy for some other host.
                 workspace.record_escape(f"{self.command} {self.path}")

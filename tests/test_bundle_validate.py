@@ -41,6 +41,9 @@ GO_TOOLS = TEMPLATE_ROOT / ".ci" / "go-tools"
 TARGETS = ("dev", "staging", "prod")
 SERVICE_PRINCIPAL = "0b7c5a2e-91d4-4f3a-8e6b-2c1d9f0a7e55"
 SHORT_NAME = DEFAULT_USER.split("@")[0]
+# Variables the CLI (and the uv it runs to build the wheel) may see; nothing else is inherited.
+PASSED_THROUGH = {"PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "UV_INDEX_URL", "UV_PYTHON"}
+CERTIFICATE_VARIABLE_PARTS = ("CERT", "CA_BUNDLE", "SSL")
 DEV_PREFIX = f"[dev {SHORT_NAME}] "
 
 # A classic-compute project whose targets live in three different workspaces, with a service
@@ -162,11 +165,19 @@ class LocalWorkspaces:
             + yaml.safe_dump(overrides, sort_keys=True)
         )
 
-    def environment(self, token: str) -> dict[str, str]:
-        """A clean environment: a fake token, no profiles, no caches, no way out."""
-        keep = {"PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}
-        env = {key: value for key, value in os.environ.items() if key in keep}
-        trap = self.egress_trap.url
+    def environment(self, token: str, *, trap_egress: bool = True) -> dict[str, str]:
+        """A clean environment: a fake token, no profiles, no caches, and (by default) no way out.
+
+        With trap_egress, HTTP(S)_PROXY point at the egress trap: loopback requests never use a
+        proxy, so only a request for some other host would reach it. Without it (deploy, whose
+        wheel build lets uv fetch the build backend from the package index) the CLI still only
+        knows the loopback workspaces.
+        """
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key in PASSED_THROUGH or any(part in key for part in CERTIFICATE_VARIABLE_PARTS)
+        }
         env.update(
             HOME=str(self.home),
             DATABRICKS_CONFIG_FILE=str(self.home / "no-databrickscfg"),
@@ -174,23 +185,28 @@ class LocalWorkspaces:
             DATABRICKS_TOKEN=token,
             DATABRICKS_CACHE_ENABLED="false",
             DATABRICKS_CLI_DISABLE_TELEMETRY="1",
-            # Loopback requests never use a proxy; any other host would reach the trap.
-            HTTP_PROXY=trap,
-            HTTPS_PROXY=trap,
-            http_proxy=trap,
-            https_proxy=trap,
-            NO_PROXY="",
-            no_proxy="",
+            # HOME is a fresh folder; keep uv's cache where it is.
+            UV_CACHE_DIR=os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv"),
         )
+        if trap_egress:
+            trap = self.egress_trap.url
+            env.update(
+                HTTP_PROXY=trap,
+                HTTPS_PROXY=trap,
+                http_proxy=trap,
+                https_proxy=trap,
+                NO_PROXY="",
+                no_proxy="",
+            )
         return env
 
     def run(
-        self, *args: str, token: str = USER_TOKEN, timeout: int = 240
+        self, *args: str, token: str = USER_TOKEN, trap_egress: bool = True, timeout: int = 240
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(self.cli), *args],
             cwd=self.project,
-            env=self.environment(token),
+            env=self.environment(token, trap_egress=trap_egress),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -392,3 +408,15 @@ def test_classic_dev_cluster_belongs_to_the_developer(spread_validated: Validate
 
 def test_the_default_project_uses_one_workspace(default_validated: ValidatedProject) -> None:
     assert len(default_validated.workspaces.by_host) == 1
+
+
+def test_a_lookup_that_finds_nothing_fails_and_names_it(
+    databricks_cli: Path, bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The lookups are real: a workspace without the warehouse fails validation, naming it."""
+    with LocalWorkspaces(databricks_cli, bake("default").path, tmp_path) as workspaces:
+        for workspace in workspaces.by_host.values():
+            workspace.warehouses = []
+        result = workspaces.run("bundle", "validate", "-t", "dev")
+    assert result.returncode != 0
+    assert "failed to resolve warehouse: Serverless Starter Warehouse" in result.stderr
