@@ -5,12 +5,18 @@ from __future__ import annotations
 import typer
 
 from . import __version__
+{%- if cookiecutter.include_quality == "yes" %}
+from .quality.cli import app as quality_app
+{%- endif %}
 
 app = typer.Typer(
     help="{{ cookiecutter.project_name }}: run pipelines locally and manage the project.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+{%- if cookiecutter.include_quality == "yes" %}
+app.add_typer(quality_app, name="quality")
+{%- endif %}
 
 
 @app.callback()

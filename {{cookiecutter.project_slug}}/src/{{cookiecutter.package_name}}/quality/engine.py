@@ -1,0 +1,538 @@
+"""The engine: plan every rule of a table into one pass, annotate rows, collect metrics.
+
+The split follows Deequ: analyzers compute metrics, constraints assert on them. The plan is
+
+1. one left join per distinct foreign key (reference table, key columns), on distinct keys;
+2. one projection with every row check and one window per distinct key set (uniqueness and
+   grouped aggregates on the same columns share it);
+3. `observe`, which computes every count and dataset aggregate while the caller's own action
+   (a write) runs, so metrics cost no extra scan; identical aggregates are computed once;
+4. `_errors` and `_warnings`: arrays of (rule, dimension, message), empty when a row passes.
+
+Nothing runs until the caller acts on `CheckedData.annotated` (or uses `run.run_checks`).
+Cross-table rules aggregate each reference table once, all its rules fused, when results are read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import count
+from typing import Any
+
+from pyspark.errors import AnalysisException
+from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
+from pyspark.sql import functions as sf
+
+from .checks import describe_bounds, row_failure, shown, within
+from .dataset import evaluate_dataset_rule
+from .metrics import VOLUME_RULE, RuleResult, Status, row_status, threshold_text
+from .rules import Aggregate, Criticality, ForeignKey, Rule, RuleFileError, RuleSet, Unique
+
+ERRORS = "_errors"
+WARNINGS = "_warnings"
+ANNOTATION = "array<struct<rule:string,dimension:string,message:string>>"
+_HELPER = "__dq_"
+_AGGREGATES: dict[str, Callable[[Column], Column]] = {
+    "count": sf.count,
+    "sum": sf.sum,
+    "avg": sf.avg,
+    "min": sf.min,
+    "max": sf.max,
+    "stddev": sf.stddev,
+}
+
+
+def aggregate_column(function: str, column: str | None, condition: Column | None) -> Column:
+    """`function(column)` over the rows where `condition` holds (all rows without one)."""
+    value: Column = sf.col(column) if column else sf.lit(1)
+    if condition is not None:
+        value = sf.when(condition, value)
+    return _AGGREGATES[function](value)
+
+
+class _Metrics:
+    """Aggregates for `observe`, each computed once however many rules ask for it."""
+
+    def __init__(self) -> None:
+        self._aliases: dict[str, str] = {}
+        self._columns: list[Column] = []
+
+    def add(self, column: Column) -> str:
+        key = str(column)
+        if key not in self._aliases:
+            alias = f"m{len(self._columns)}"
+            self._aliases[key] = alias
+            self._columns.append(column.alias(alias))
+        return self._aliases[key]
+
+    @property
+    def columns(self) -> list[Column]:
+        return self._columns
+
+
+@dataclass
+class _RowPlan:
+    """What the projection computes for one row-level or keyed rule."""
+
+    rule: Rule
+    fail_column: str
+    message: Column
+    tested_metric: str = ""
+    failed_metric: str = ""
+    extra_metrics: dict[str, str] = field(default_factory=dict)
+
+
+def _filter_of(rule: Rule) -> Column | None:
+    return sf.coalesce(sf.expr(rule.filter), sf.lit(False)) if rule.filter else None
+
+
+def _resolve(name: str, columns: list[str]) -> str | None:
+    """The DataFrame's spelling of `name` (Spark resolves column names case-insensitively)."""
+    lowered = {column.lower(): column for column in columns}
+    return lowered.get(name.lower())
+
+
+class QualityEngine:
+    """Applies rule sets to DataFrames. Reference tables come from `references` or the catalog."""
+
+    def __init__(
+        self,
+        spark: SparkSession | None = None,
+        references: Mapping[str, DataFrame] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._spark = spark
+        self._references = dict(references or {})
+        self._clock = clock
+
+    def reference(self, name: str) -> DataFrame:
+        """A reference table: the one given to the engine, else `spark.table(name)`."""
+        if name in self._references:
+            return self._references[name]
+        spark = self._spark or SparkSession.getActiveSession()
+        assert spark is not None, "no Spark session to read reference tables with"
+        try:
+            return spark.table(name)
+        except AnalysisException as error:
+            raise RuleFileError(f"reference table {name!r} cannot be read: {error}") from None
+
+    def apply(
+        self,
+        df: DataFrame,
+        rule_set: RuleSet,
+        *,
+        table_name: str | None = None,
+        run_id: str | None = None,
+    ) -> CheckedData:
+        """Plan the checks on `df`; returns the annotated frame and, after an action, results."""
+        table = table_name or rule_set.table or "dataframe"
+        _validate_against(df, rule_set, table, self)
+        planner = _Planner(df, rule_set, self)
+        annotated, observation, plans, dataset_metrics, volume, quarantined = planner.plan()
+        return CheckedData(
+            annotated=annotated,
+            rule_set=rule_set,
+            table_name=table,
+            run_id=run_id or uuid.uuid4().hex,
+            run_time=self._clock(),
+            engine=self,
+            schema=df.schema,
+            _observation=observation,
+            _row_plans=plans,
+            _dataset_metrics=dataset_metrics,
+            _volume_metric=volume,
+            _quarantined_metric=quarantined,
+        )
+
+
+def _validate_against(df: DataFrame, rule_set: RuleSet, table: str, engine: QualityEngine) -> None:
+    """Every column, filter and expression the rules use exists in `df`; else one clear error."""
+    problems: list[str] = []
+    for rule in rule_set.rules:
+        if rule.check.type == "schema":
+            continue
+        for column in rule.check.columns():
+            if _resolve(column, df.columns) is None:
+                problems.append(
+                    f"rule {rule.name!r}: column {column!r} is not in {table} "
+                    f"(columns: {', '.join(df.columns)})"
+                )
+        expressions = [("filter", rule.filter)]
+        if rule.check.type == "expression":
+            expressions.append(("check.expression", rule.check.expression))
+        for field_name, text in expressions:
+            if text is None:
+                continue
+            try:
+                df.select(sf.expr(text))
+            except Exception as error:
+                first_line = str(error).strip().splitlines()[0]
+                problems.append(
+                    f"rule {rule.name!r}: {field_name} {text!r} is invalid: {first_line}"
+                )
+        if isinstance(rule.check, ForeignKey):
+            reference = engine.reference(rule.check.reference)
+            for column in rule.check.referenced():
+                if _resolve(column, reference.columns) is None:
+                    problems.append(
+                        f"rule {rule.name!r}: column {column!r} is not in reference "
+                        f"{rule.check.reference} (columns: {', '.join(reference.columns)})"
+                    )
+    if problems:
+        raise RuleFileError(
+            f"{rule_set.source}: rules do not fit {table}:\n  " + "\n  ".join(problems)
+        )
+
+
+class _Planner:
+    """Builds the single-pass plan for one DataFrame and rule set."""
+
+    def __init__(self, df: DataFrame, rule_set: RuleSet, engine: QualityEngine) -> None:
+        self._df = df
+        self._rule_set = rule_set
+        self._engine = engine
+        self._names = count()
+        self._metrics = _Metrics()
+
+    def _helper(self, kind: str) -> str:
+        return f"{_HELPER}{kind}{next(self._names)}"
+
+    def _join_foreign_keys(self, df: DataFrame) -> tuple[DataFrame, dict[tuple[Any, ...], str]]:
+        """One left join per distinct (reference, columns, reference columns): a found-marker."""
+        markers: dict[tuple[Any, ...], str] = {}
+        for rule in self._rule_set.rules:
+            check = rule.check
+            if not isinstance(check, ForeignKey):
+                continue
+            key = (check.reference, tuple(check.columns()), tuple(check.referenced()))
+            if key in markers:
+                continue
+            marker = self._helper("found")
+            ref_keys = [self._helper("key") for _ in check.referenced()]
+            reference = (
+                self._engine.reference(check.reference)
+                .select(
+                    *[sf.col(c).alias(k) for c, k in zip(check.referenced(), ref_keys, strict=True)]
+                )
+                .distinct()
+                .withColumn(marker, sf.lit(True))
+            )
+            condition = [
+                sf.col(column) == sf.col(ref_key)
+                for column, ref_key in zip(check.columns(), ref_keys, strict=True)
+            ]
+            df = df.join(reference, on=condition, how="left").drop(*ref_keys)
+            markers[key] = marker
+        return df, markers
+
+    def _keyed_failure(
+        self, rule: Rule, condition: Column | None, markers: dict[tuple[Any, ...], str]
+    ) -> tuple[dict[str, Column], Column, Column]:
+        """(window values to project first, fails, message) for a keyed rule.
+
+        Window values become helper columns, so that the flag, the message and the metrics
+        read one computed value and Spark plans one window per distinct key set.
+        """
+        check = rule.check
+        in_scope = condition if condition is not None else sf.lit(True)
+        if isinstance(check, Unique):
+            keys = [sf.col(c) for c in check.columns()]
+            counted = in_scope
+            if check.nulls_distinct:
+                for key in keys:
+                    counted = counted & key.isNotNull()
+            rows = self._helper("rows")
+            window = sf.count(sf.when(counted, sf.lit(1))).over(Window.partitionBy(*keys))
+            fails = counted & (sf.col(rows) > 1)
+            message = sf.concat(
+                sf.lit(f"({', '.join(check.columns())}) = ("),
+                sf.concat_ws(", ", *[shown(key) for key in keys]),
+                sf.lit(") is not unique: "),
+                sf.col(rows).cast("string"),
+                sf.lit(" rows share it"),
+            )
+            return {rows: window}, fails, message
+        if isinstance(check, ForeignKey):
+            marker = markers[(check.reference, tuple(check.columns()), tuple(check.referenced()))]
+            keys = [sf.col(c) for c in check.columns()]
+            present = in_scope
+            for key in keys:
+                present = present & key.isNotNull()
+            fails = present & sf.col(marker).isNull()
+            message = sf.concat(
+                sf.lit(f"({', '.join(check.columns())}) = ("),
+                sf.concat_ws(", ", *[shown(key) for key in keys]),
+                sf.lit(f") not found in {check.reference}({', '.join(check.referenced())})"),
+            )
+            return {}, fails, message
+        assert isinstance(check, Aggregate)
+        groups = [sf.col(c) for c in check.group_by]
+        value = self._helper("group_value")
+        window = aggregate_column(check.function, check.column, condition).over(
+            Window.partitionBy(*groups)
+        )
+        fails = in_scope & sf.coalesce(~within(sf.col(value), check.min, check.max), sf.lit(False))
+        label = f"{check.function}({check.column or '*'})"
+        message = sf.concat(
+            sf.lit(f"{label} = "),
+            shown(sf.col(value)),
+            sf.lit(f" for ({', '.join(check.group_by)}) = ("),
+            sf.concat_ws(", ", *[shown(group) for group in groups]),
+            sf.lit(f") is not {describe_bounds(check.min, check.max)}"),
+        )
+        return {value: window}, fails, message
+
+    def plan(self) -> tuple[DataFrame, Observation, list[_RowPlan], dict[str, str], str, str]:
+        df, markers = self._join_foreign_keys(self._df)
+        original = [sf.col(f"`{c}`") for c in self._df.columns]
+        plans: list[_RowPlan] = []
+        windows: dict[str, Column] = {}
+        flags: list[Column] = []
+        for rule in self._rule_set.rules:
+            if rule.level == "dataset":
+                continue
+            condition = _filter_of(rule)
+            if rule.level == "row":
+                fails, message = row_failure(rule.check)  # type: ignore[arg-type]
+                if condition is not None:
+                    fails = condition & fails
+                plan = _RowPlan(rule, self._helper("fail"), message)
+            else:
+                values, fails, message = self._keyed_failure(rule, condition, markers)
+                windows.update(values)
+                plan = _RowPlan(rule, self._helper("fail"), message)
+                if isinstance(rule.check, Aggregate):
+                    plan.extra_metrics["group_value"] = next(iter(values))
+            flags.append(fails.alias(plan.fail_column))
+            plans.append(plan)
+        if windows:
+            df = df.select("*", *[value.alias(name) for name, value in windows.items()])
+        df = df.select("*", *flags)
+
+        volume = self._metrics.add(sf.count(sf.lit(1)))
+        for plan in plans:
+            condition = _filter_of(plan.rule)
+            plan.tested_metric = self._metrics.add(
+                sf.count_if(condition) if condition is not None else sf.count(sf.lit(1))
+            )
+            plan.failed_metric = self._metrics.add(sf.count_if(sf.col(plan.fail_column)))
+            group_value = plan.extra_metrics.pop("group_value", None)
+            if group_value is not None:
+                value = sf.col(group_value).cast("double")
+                plan.extra_metrics["group_min"] = self._metrics.add(sf.min(value))
+                plan.extra_metrics["group_max"] = self._metrics.add(sf.max(value))
+        any_error = sf.lit(False)
+        for plan in plans:
+            if plan.rule.criticality is Criticality.ERROR:
+                any_error = any_error | sf.col(plan.fail_column)
+        quarantined = self._metrics.add(sf.count_if(any_error))
+        dataset_metrics = self._dataset_metrics()
+
+        observation = Observation(self._helper("metrics"))
+        observed = df.observe(observation, *self._metrics.columns)
+        annotated = observed.select(
+            *original,
+            self._annotation(plans, Criticality.ERROR).alias(ERRORS),
+            self._annotation(plans, Criticality.WARN).alias(WARNINGS),
+        )
+        return annotated, observation, plans, dataset_metrics, volume, quarantined
+
+    def _annotation(self, plans: list[_RowPlan], criticality: Criticality) -> Column:
+        entries = [
+            sf.when(
+                sf.col(plan.fail_column),
+                sf.struct(
+                    sf.lit(plan.rule.name).alias("rule"),
+                    sf.lit(plan.rule.dimension.value).alias("dimension"),
+                    plan.message.alias("message"),
+                ),
+            )
+            for plan in plans
+            if plan.rule.criticality is criticality
+        ]
+        if not entries:
+            return sf.array().cast(ANNOTATION)
+        return sf.filter(sf.array(*entries), lambda entry: entry.isNotNull()).cast(ANNOTATION)
+
+    def _dataset_metrics(self) -> dict[str, str]:
+        """rule name -> observe alias for the aggregate each dataset rule needs on this table."""
+        aliases: dict[str, str] = {}
+        for rule in self._rule_set.rules:
+            if rule.level != "dataset":
+                continue
+            check = rule.check
+            condition = _filter_of(rule)
+            if check.type == "row_count":
+                metric = sf.count_if(condition) if condition is not None else sf.count(sf.lit(1))
+            elif check.type == "freshness":
+                newest = aggregate_column("max", check.column, condition)  # type: ignore[union-attr]
+                metric = sf.unix_micros(newest.cast("timestamp"))
+            elif check.type in ("aggregate", "cross_table"):
+                function, column = check.function, check.column  # type: ignore[union-attr]
+                metric = aggregate_column(function, column, condition).cast("double")
+            else:
+                continue
+            aliases[rule.name] = self._metrics.add(metric)
+        return aliases
+
+
+@dataclass
+class CheckedData:
+    """The checked data of one run: lazily annotated rows and, once an action ran, results.
+
+    `annotated` carries every input column plus `_errors` and `_warnings`. Metrics are
+    collected by Spark while the first action on `annotated` (or on `valid()`/`quarantine()`,
+    which derive from it) runs, so call `results()` after writing; it waits for that action.
+    """
+
+    annotated: DataFrame
+    rule_set: RuleSet
+    table_name: str
+    run_id: str
+    run_time: datetime
+    engine: QualityEngine
+    schema: Any
+    _observation: Observation
+    _row_plans: list[_RowPlan]
+    _dataset_metrics: dict[str, str]
+    _volume_metric: str
+    _quarantined_metric: str
+    _cached: dict[str, Any] = field(default_factory=dict)
+
+    def valid(self, annotated: DataFrame | None = None) -> DataFrame:
+        """Rows to publish: all rows when the action is warn, else rows without errors."""
+        frame = annotated if annotated is not None else self.annotated
+        if self.rule_set.action.value == "warn":
+            return frame
+        return frame.filter(sf.size(ERRORS) == 0).drop(ERRORS)
+
+    def quarantine(self, annotated: DataFrame | None = None) -> DataFrame:
+        """Rows with at least one error, with their reasons and this run's id."""
+        frame = annotated if annotated is not None else self.annotated
+        return frame.filter(sf.size(ERRORS) > 0).withColumn("_run_id", sf.lit(self.run_id))
+
+    def observed(self) -> dict[str, Any]:
+        """The metrics Spark collected during the first action (waits for that action)."""
+        if "observed" not in self._cached:
+            self._cached["observed"] = dict(self._observation.get)
+        return self._cached["observed"]
+
+    @property
+    def rows(self) -> int:
+        return int(self.observed()[self._volume_metric])
+
+    @property
+    def quarantined_rows(self) -> int:
+        return int(self.observed()[self._quarantined_metric])
+
+    def results(self) -> list[RuleResult]:
+        """One result per rule plus the table's volume, in rule order."""
+        if "results" in self._cached:
+            return self._cached["results"]
+        observed = self.observed()
+        by_rule = {plan.rule.name: plan for plan in self._row_plans}
+        reference_values = _reference_aggregates(self)
+        results = [self._volume_result()]
+        for rule in self.rule_set.rules:
+            if rule.name in by_rule:
+                results.append(self._row_result(by_rule[rule.name], observed))
+            else:
+                value = observed.get(self._dataset_metrics.get(rule.name, ""))
+                outcome = evaluate_dataset_rule(
+                    rule,
+                    value=value,
+                    schema=self.schema,
+                    now=self.run_time,
+                    reference_value=reference_values.get(rule.name),
+                )
+                results.append(
+                    self._result(
+                        rule,
+                        rows_tested=self.rows,
+                        rows_failed=None,
+                        observed_value=outcome.observed,
+                        threshold=outcome.bounds,
+                        status=outcome.status,
+                        message=outcome.message,
+                    )
+                )
+        self._cached["results"] = results
+        return results
+
+    def _volume_result(self) -> RuleResult:
+        return RuleResult(
+            run_id=self.run_id,
+            run_time=self.run_time,
+            table_name=self.table_name,
+            rule=VOLUME_RULE,
+            dimension="completeness",
+            check_type="volume",
+            criticality="info",
+            rows_tested=self.rows,
+            rows_failed=None,
+            observed_value=float(self.rows),
+            threshold=None,
+            status=Status.INFO.value,
+            message=f"{self.rows} rows",
+        )
+
+    def _row_result(self, plan: _RowPlan, observed: dict[str, Any]) -> RuleResult:
+        tested = int(observed[plan.tested_metric] or 0)
+        failed = int(observed[plan.failed_metric] or 0)
+        status = row_status(plan.rule, failed, tested)
+        rate = failed / tested if tested else 0.0
+        message = f"{failed} of {tested} rows failed ({100 * rate:.2f}%)"
+        if plan.extra_metrics:
+            low = observed[plan.extra_metrics["group_min"]]
+            high = observed[plan.extra_metrics["group_max"]]
+            message += f"; group values range {low} .. {high}"
+        return self._result(
+            plan.rule,
+            rows_tested=tested,
+            rows_failed=failed,
+            observed_value=rate,
+            threshold=threshold_text(plan.rule),
+            status=status,
+            message=message,
+        )
+
+    def _result(self, rule: Rule, **values: Any) -> RuleResult:
+        return RuleResult(
+            run_id=self.run_id,
+            run_time=self.run_time,
+            table_name=self.table_name,
+            rule=rule.name,
+            dimension=rule.dimension.value,
+            check_type=rule.check.type,
+            criticality=rule.criticality.value,
+            rows_tested=values["rows_tested"],
+            rows_failed=values["rows_failed"],
+            observed_value=values["observed_value"],
+            threshold=values["threshold"],
+            status=Status(values["status"]).value,
+            message=values["message"],
+        )
+
+
+def _reference_aggregates(checked: CheckedData) -> dict[str, Any]:
+    """rule name -> the reference side of each cross-table rule: one job per reference table."""
+    by_reference: dict[str, list[Rule]] = {}
+    for rule in checked.rule_set.rules:
+        if rule.check.type == "cross_table":
+            by_reference.setdefault(rule.check.reference, []).append(rule)  # type: ignore[union-attr]
+    values: dict[str, Any] = {}
+    for reference, rules in by_reference.items():
+        metrics = _Metrics()
+        aliases = {}
+        for rule in rules:
+            check = rule.check
+            condition = sf.expr(check.reference_filter) if check.reference_filter else None  # type: ignore[union-attr]
+            column = check.reference_column or check.column  # type: ignore[union-attr]
+            aliases[rule.name] = metrics.add(aggregate_column(check.function, column, condition))  # type: ignore[union-attr]
+        row = checked.engine.reference(reference).agg(*metrics.columns).first()
+        assert row is not None
+        values.update({name: row[alias] for name, alias in aliases.items()})
+    return values
