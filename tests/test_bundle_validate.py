@@ -420,3 +420,19 @@ def test_a_lookup_that_finds_nothing_fails_and_names_it(
         result = workspaces.run("bundle", "validate", "-t", "dev")
     assert result.returncode != 0
     assert "failed to resolve warehouse: Serverless Starter Warehouse" in result.stderr
+
+
+def test_a_request_for_another_host_lands_in_the_egress_trap(
+    databricks_cli: Path, bake: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The safety net works: a host that is not local reaches the trap, not the network.
+
+    The host is under `.invalid` (RFC 2606), so even a broken trap could reach no workspace.
+    """
+    with LocalWorkspaces(databricks_cli, bake("default").path, tmp_path) as workspaces:
+        overrides = workspaces.project / "resources" / "zz_test_local_workspaces.yml"
+        local = workspaces.workspace_of("dev").url
+        overrides.write_text(overrides.read_text().replace(local, "https://elsewhere.invalid"))
+        result = workspaces.run("bundle", "validate", "-t", "dev", timeout=120)
+    assert result.returncode != 0
+    assert "CONNECT elsewhere.invalid:443" in workspaces.egress_trap.escaped
