@@ -234,12 +234,15 @@ def upgrade_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
         old_files = files_at(ref)
     except subprocess.CalledProcessError:
         pytest.skip(f"the previous template state {ref} is not in this clone (shallow clone?)")
+    current_files = current_template_files()
+    if old_files == current_files:
+        pytest.skip(f"the previous template state {ref} equals the current one (shallow clone?)")
     repo = tmp_path_factory.mktemp("upgrade-repo") / "databricks-toolkit"
     repo.mkdir()
     git(repo, "init", "--quiet", "--initial-branch=main")
     replace_tree(repo, old_files)
     old_commit = commit_all(repo, f"previous template ({ref})")
-    replace_tree(repo, current_template_files())
+    replace_tree(repo, current_files)
     new_commit = commit_all(repo, "current template")
     yield {"repo": repo, "ref": ref, "old": old_commit, "new": new_commit}
 
