@@ -17,18 +17,20 @@ from pyspark.sql.types import (
 
 from {{ cookiecutter.package_name }}.etl import transforms
 
-HEADER = transforms.LANDING_COLUMNS
+LANDING = StructType(
+    [
+        StructField(name, StringType())
+        for name in (*transforms.LANDING_COLUMNS, transforms.CORRUPT_RECORD, "_source_file")
+    ]
+)
 
 
 def landing(spark: SparkSession, *rows: tuple[str | None, ...]) -> DataFrame:
     """Landing rows as the reader yields them: text columns, corrupt record, source file."""
-    schema = StructType(
-        [*transforms.LANDING_SCHEMA.fields, StructField("_source_file", StringType())]
-    )
-    return spark.createDataFrame([(*row, None, "file:/landing/a.csv") for row in rows], schema)
+    return spark.createDataFrame([(*row, None, "file:/landing/a.csv") for row in rows], LANDING)
 
 
-GOOD = ("o1", "c1", "p1", "2", "10.50", "2026-01-05 10:00:00", None, " Placed ", "eu")
+GOOD = ("o1", "c1", "p1", "2", "10.50", " Placed ", "2026-01-05 10:00:00", None)
 
 
 def test_valid_row_is_typed_and_normalised(spark: SparkSession) -> None:
@@ -45,23 +47,22 @@ def test_valid_row_is_typed_and_normalised(spark: SparkSession) -> None:
                 dt.datetime(2026, 1, 5, 10),
                 dt.datetime(2026, 1, 5, 10),
                 "placed",
-                "EU",
                 "file:/landing/a.csv",
             )
         ],
         "order_id string, customer_id string, product_id string, quantity int, "
         "unit_price decimal(12,2), order_ts timestamp, updated_at timestamp, status string, "
-        "region string, _source_file string",
+        "_source_file string",
     )
     assert_df_equality(actual, expected, ignore_nullable=True)
 
 
 def test_each_rule_names_its_reason(spark: SparkSession) -> None:
     rows = [
-        (" ", "c1", "p1", "1", "1.00", "2026-01-05 10:00:00", None, "placed", "eu"),
-        ("o2", "c1", "p1", "two", "1.00", "2026-01-05 10:00:00", None, "placed", "eu"),
-        ("o3", "c1", "p1", "0", "-1", "2026-01-05 10:00:00", None, "placed", "eu"),
-        ("o4", "c1", "p1", "1", "1.00", "yesterday", None, "lost", "eu"),
+        (" ", "c1", "p1", "1", "1.00", "placed", "2026-01-05 10:00:00", None),
+        ("o2", "c1", "p1", "two", "1.00", "placed", "2026-01-05 10:00:00", None),
+        ("o3", "c1", "p1", "0", "-1", "placed", "2026-01-05 10:00:00", None),
+        ("o4", "c1", "p1", "1", "1.00", "lost", "yesterday", None),
     ]
     reasons = {
         row["order_id"]: row[transforms.REJECT_REASON]
@@ -79,17 +80,14 @@ def test_each_rule_names_its_reason(spark: SparkSession) -> None:
 
 
 def test_malformed_line_is_rejected(spark: SparkSession) -> None:
-    schema = StructType(
-        [*transforms.LANDING_SCHEMA.fields, StructField("_source_file", StringType())]
-    )
-    raw = spark.createDataFrame([(*GOOD, 'o1,c1,"broken', "file:/landing/a.csv")], schema)
+    raw = spark.createDataFrame([(*GOOD, 'o1,c1,"broken', "file:/landing/a.csv")], LANDING)
     rejected = transforms.rejected_orders(transforms.validate_orders(raw)).collect()
     assert [row[transforms.REJECT_REASON] for row in rejected] == ["malformed line"]
     assert len(rejected[0]["_row_hash"]) == 64
 
 
 def test_rows_are_either_valid_or_rejected(spark: SparkSession) -> None:
-    rows = [GOOD, ("o9", None, "p1", "x", "1", "2026-01-05", None, "placed", "eu")]
+    rows = [GOOD, ("o9", None, "p1", "x", "1", "placed", "2026-01-05", None)]
     validated = transforms.validate_orders(landing(spark, *rows))
     valid = transforms.valid_orders(validated).count()
     rejected = transforms.rejected_orders(validated).count()
@@ -120,12 +118,12 @@ def test_latest_update_wins_per_order(spark: SparkSession) -> None:
 def test_daily_revenue_excludes_cancelled_orders(spark: SparkSession) -> None:
     orders = spark.createDataFrame(
         [
-            ("o1", "p1", "EU", 2, Decimal("10.00"), dt.datetime(2026, 1, 5, 9), "placed"),
-            ("o2", "p1", "EU", 1, Decimal("10.00"), dt.datetime(2026, 1, 5, 18), "delivered"),
-            ("o3", "p1", "EU", 5, Decimal("10.00"), dt.datetime(2026, 1, 5, 19), "cancelled"),
-            ("o4", "p2", "US", 1, Decimal("3.25"), dt.datetime(2026, 1, 6, 1), "shipped"),
+            ("o1", "p1", 2, Decimal("10.00"), dt.datetime(2026, 1, 5, 9), "placed"),
+            ("o2", "p1", 1, Decimal("10.00"), dt.datetime(2026, 1, 5, 18), "delivered"),
+            ("o3", "p1", 5, Decimal("10.00"), dt.datetime(2026, 1, 5, 19), "cancelled"),
+            ("o4", "p2", 1, Decimal("3.25"), dt.datetime(2026, 1, 6, 1), "shipped"),
         ],
-        "order_id string, product_id string, region string, quantity int, "
+        "order_id string, product_id string, quantity int, "
         "unit_price decimal(12,2), order_ts timestamp, status string",
     )
     actual = transforms.daily_revenue(orders).orderBy("order_date", "product_id")
@@ -133,7 +131,6 @@ def test_daily_revenue_excludes_cancelled_orders(spark: SparkSession) -> None:
         [
             StructField("order_date", DateType()),
             StructField("product_id", StringType()),
-            StructField("region", StringType()),
             StructField("revenue", DecimalType(18, 2)),
             StructField("orders", LongType(), False),
             StructField("units", LongType()),
@@ -141,8 +138,8 @@ def test_daily_revenue_excludes_cancelled_orders(spark: SparkSession) -> None:
     )
     expected = spark.createDataFrame(
         [
-            (dt.date(2026, 1, 5), "p1", "EU", Decimal("30.00"), 2, 3),
-            (dt.date(2026, 1, 6), "p2", "US", Decimal("3.25"), 1, 1),
+            (dt.date(2026, 1, 5), "p1", Decimal("30.00"), 2, 3),
+            (dt.date(2026, 1, 6), "p2", Decimal("3.25"), 1, 1),
         ],
         schema,
     )

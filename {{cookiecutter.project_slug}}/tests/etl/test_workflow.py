@@ -9,18 +9,20 @@ from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
 from {{ cookiecutter.package_name }}.etl import EtlConfig, run
+from {{ cookiecutter.package_name }}.etl.workflow import read_landing
 
-HEADER = "order_id,customer_id,product_id,quantity,unit_price,order_ts,updated_at,status,region\n"
+HEADER = "order_id,customer_id,product_id,quantity,unit_price,status,order_ts,updated_at\n"
 BATCH_1 = (
     HEADER
-    + "o1,c1,p1,2,10.00,2026-01-05 09:00:00,,placed,eu\n"
-    + "o2,c2,p2,1,5.50,2026-01-05 11:00:00,,placed,us\n"
-    + "o3,,p1,1,5.00,2026-01-05 12:00:00,,placed,eu\n"
+    + "o1,c1,p1,2,10.00,placed,2026-01-05 09:00:00,\n"
+    + "o2,c2,p2,1,5.50,placed,2026-01-05 11:00:00,\n"
+    + "o3,,p1,1,5.00,placed,2026-01-05 12:00:00,\n"
 )
+# Columns in another order plus an unknown one: matched by name, the extra one ignored.
 BATCH_2 = (
-    HEADER
-    + "o1,c1,p1,2,10.00,2026-01-05 09:00:00,2026-01-06 08:00:00,delivered,eu\n"
-    + "o2,c2,p2,1,5.50,2026-01-05 11:00:00,2026-01-06 09:00:00,cancelled,us\n"
+    "channel,order_id,customer_id,product_id,quantity,unit_price,status,order_ts,updated_at\n"
+    + "web,o1,c1,p1,2,10.00,delivered,2026-01-05 09:00:00,2026-01-06 08:00:00\n"
+    + "app,o2,c2,p2,1,5.50,cancelled,2026-01-05 11:00:00,2026-01-06 09:00:00\n"
 )
 
 
@@ -33,15 +35,14 @@ def landing_dir(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def config(landing_dir: Path, request: pytest.FixtureRequest) -> EtlConfig:
-    schema = "etl_" + request.node.name.replace("test_", "")[:40]
-    return EtlConfig(catalog="spark_catalog", schema=schema, source_path=str(landing_dir))
+def _config(source: Path, schema: str) -> EtlConfig:
+    return EtlConfig(catalog="spark_catalog", schema=schema, source_path=str(source))
 
 
 def test_run_loads_latest_orders_rejects_and_revenue(
-    spark: SparkSession, config: EtlConfig
+    spark: SparkSession, landing_dir: Path
 ) -> None:
+    config = _config(landing_dir, "etl_run")
     result = run(spark, config)
     assert (result.rows_read, result.orders, result.rejects) == (5, 2, 1)
     statuses = spark.table(config.table("etl_orders")).select("order_id", "status")
@@ -54,15 +55,42 @@ def test_run_loads_latest_orders_rejects_and_revenue(
     assert [(row.product_id, str(row.revenue)) for row in revenue.collect()] == [("p1", "20.00")]
 
 
-def test_run_twice_converges(spark: SparkSession, config: EtlConfig) -> None:
+def test_run_twice_converges(spark: SparkSession, landing_dir: Path) -> None:
+    config = _config(landing_dir, "etl_twice")
     first = run(spark, config)
-    second = run(spark, config)
-    assert first == second
+    orders = spark.table(config.table("etl_orders")).collect()
+    assert run(spark, config) == first
+    assert sorted(spark.table(config.table("etl_orders")).collect()) == sorted(orders)
+
+
+def test_sample_landing_files(spark: SparkSession, project_root: Path) -> None:
+    source = project_root / "fixtures" / "landing" / "orders"
+    result = run(spark, _config(source, "etl_fixtures"))
+    valid = spark.table("spark_catalog.etl_fixtures.etl_orders")
+    rejects = spark.table("spark_catalog.etl_fixtures.etl_order_rejects")
+    # Every landing row is accounted for: kept (possibly superseded by a later update) or rejected.
+    assert result.rejects == rejects.count() > 0
+    assert (
+        valid.where("status NOT IN ('placed','shipped','delivered','cancelled','returned')").count()
+        == 0
+    )
+    assert valid.groupBy("order_id").count().where("count > 1").count() == 0
+    assert rejects.where("_reject_reason IS NULL").count() == 0
+
+
+def test_missing_landing_folder_is_named(spark: SparkSession, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"landing folder .*nowhere.* does not exist"):
+        read_landing(spark, str(tmp_path / "nowhere"))
+
+
+def test_empty_landing_folder_is_named(spark: SparkSession, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"holds no \.csv file"):
+        read_landing(spark, str(tmp_path))
 
 
 def test_invalid_names_are_refused(landing_dir: Path) -> None:
     with pytest.raises(ValueError, match="schema 'Bad Schema' is not a valid Unity Catalog name"):
-        EtlConfig(catalog="spark_catalog", schema="Bad Schema", source_path=str(landing_dir))
+        _config(landing_dir, "Bad Schema")
 
 
 def test_cli_runs_the_workflow(landing_dir: Path) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType, StructField, StructType
 
 # Landing files are read as text; typing happens here so that a bad value becomes a reject
 # reason instead of a silently null column.
@@ -17,15 +16,11 @@ LANDING_COLUMNS = (
     "product_id",
     "quantity",
     "unit_price",
+    "status",
     "order_ts",
     "updated_at",
-    "status",
-    "region",
 )
 CORRUPT_RECORD = "_corrupt_record"
-LANDING_SCHEMA = StructType(
-    [StructField(name, StringType()) for name in (*LANDING_COLUMNS, CORRUPT_RECORD)]
-)
 STATUSES = ("placed", "shipped", "delivered", "cancelled", "returned")
 REJECT_REASON = "_reject_reason"
 
@@ -53,7 +48,6 @@ def type_orders(raw: DataFrame) -> DataFrame:
         F.col("order_ts").try_cast("timestamp").alias("order_ts_ts"),
         F.col("updated_at").try_cast("timestamp").alias("updated_at_ts"),
         F.lower(F.col("status")).alias("status_norm"),
-        F.upper(F.col("region")).alias("region_norm"),
     )
 
 
@@ -109,7 +103,6 @@ def valid_orders(validated: DataFrame) -> DataFrame:
         F.col("order_ts_ts").alias("order_ts"),
         F.coalesce("updated_at_ts", "order_ts_ts").alias("updated_at"),
         F.col("status_norm").alias("status"),
-        F.col("region_norm").alias("region"),
         "_source_file",
     )
 
@@ -141,14 +134,10 @@ def latest_per_order(orders: DataFrame) -> DataFrame:
 
 
 def daily_revenue(orders: DataFrame) -> DataFrame:
-    """Revenue, order count and units per day, product and region; cancelled orders excluded."""
+    """Revenue, order count and units per day and product; cancelled orders excluded."""
     return (
         orders.where(F.col("status") != "cancelled")
-        .groupBy(
-            F.to_date("order_ts").alias("order_date"),
-            "product_id",
-            "region",
-        )
+        .groupBy(F.to_date("order_ts").alias("order_date"), "product_id")
         .agg(
             F.sum(F.col("quantity") * F.col("unit_price")).cast("decimal(18,2)").alias("revenue"),
             F.count("order_id").alias("orders"),

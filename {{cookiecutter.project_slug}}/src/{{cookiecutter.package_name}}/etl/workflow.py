@@ -7,12 +7,16 @@ orders, so a run that failed half way can simply be run again.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import reduce
+from pathlib import Path
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
 
 from . import transforms
 
@@ -54,18 +58,53 @@ class EtlResult:
     revenue_rows: int
 
 
-def read_landing(spark: SparkSession, source_path: str) -> DataFrame:
-    """All CSV files under source_path as text columns, with the file each row came from."""
-    return (
-        spark.read.schema(transforms.LANDING_SCHEMA)
+def landing_files(source_path: str) -> list[Path]:
+    """The CSV files under source_path (a local or /Volumes folder), in name order."""
+    folder = Path(source_path)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"landing folder {source_path!r} does not exist")
+    return sorted(path for path in folder.rglob("*.csv") if path.is_file())
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle), [])
+
+
+def read_landing_file(spark: SparkSession, path: Path) -> DataFrame:
+    """One landing file as text columns, matched by header name, not position.
+
+    Files may add columns (they are ignored) or lack some (they become null, and the
+    rules then reject the rows); a line that does not parse lands in `_corrupt_record`.
+    """
+    header = _header(path)
+    schema = StructType(
+        [StructField(name, StringType()) for name in header]
+        + [StructField(transforms.CORRUPT_RECORD, StringType())]
+    )
+    frame = (
+        spark.read.schema(schema)
         .option("header", "true")
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", transforms.CORRUPT_RECORD)
-        .option("pathGlobFilter", "*.csv")
-        .option("recursiveFileLookup", "true")
-        .csv(source_path)
-        .withColumn("_source_file", F.col("_metadata.file_path"))
+        .csv(str(path))
     )
+    return frame.select(
+        *[
+            F.col(name) if name in header else F.lit(None).cast("string").alias(name)
+            for name in transforms.LANDING_COLUMNS
+        ],
+        transforms.CORRUPT_RECORD,
+        F.col("_metadata.file_path").alias("_source_file"),
+    )
+
+
+def read_landing(spark: SparkSession, source_path: str) -> DataFrame:
+    """Every landing file under source_path, as one DataFrame of text columns."""
+    files = landing_files(source_path)
+    if not files:
+        raise FileNotFoundError(f"landing folder {source_path!r} holds no .csv file")
+    return reduce(DataFrame.unionByName, (read_landing_file(spark, path) for path in files))
 
 
 def _merge(target: DeltaTable, source: DataFrame, condition: str, update_when: str | None) -> None:
