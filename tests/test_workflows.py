@@ -284,4 +284,6 @@ def test_workflows_use_the_projects_python(bake: Callable[..., Any], python_vers
 def test_no_github_folder_without_github_ci(bake: Callable[..., Any]) -> None:
     project = bake({"ci_provider": "none"}).path
     assert not (project / ".github").exists()
-    assert (project / ".pre-commit-config.yaml").is_file()
+    hooks = (project / ".pre-commit-config.yaml").read_text()
+    assert ".github" not in hooks and "zizmor" not in hooks
+    assert "zizmor" not in (project / "pyproject.toml").read_text()
