@@ -8,12 +8,14 @@ from . import __version__
 {%- if cookiecutter.include_quality == "yes" %}
 from .quality.cli import app as quality_app
 {%- endif %}
+from .runtime.cli import app as pipeline_app
 
 app = typer.Typer(
     help="{{ cookiecutter.project_name }}: run pipelines locally and manage the project.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+app.add_typer(pipeline_app, name="pipeline")
 {%- if cookiecutter.include_quality == "yes" %}
 app.add_typer(quality_app, name="quality")
 {%- endif %}

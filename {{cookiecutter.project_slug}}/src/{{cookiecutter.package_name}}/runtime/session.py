@@ -30,11 +30,18 @@ def on_databricks() -> bool:
     return "DATABRICKS_RUNTIME_VERSION" in os.environ
 
 
-def local_spark(warehouse_dir: Path | None = None, master: str = "local[2]") -> SparkSession:
+def local_spark(
+    warehouse_dir: Path | None = None,
+    master: str = "local[2]",
+    *,
+    persistent_catalog: bool = False,
+) -> SparkSession:
     """Start (or reuse) a local Spark session with Delta Lake.
 
     The Delta jars are resolved from Maven Central on first use and cached by Ivy
-    (``~/.ivy2.5.2``), so later sessions start offline.
+    (``~/.ivy2.5.2``), so later sessions start offline. With ``persistent_catalog`` the table
+    catalog is kept in a Derby metastore beside the warehouse (``metastore_db``), so the tables
+    of one run are still known to the next, as in a workspace; otherwise it lives in memory.
     """
     from delta import configure_spark_with_delta_pip
     from pyspark.sql import SparkSession
@@ -48,6 +55,12 @@ def local_spark(warehouse_dir: Path | None = None, master: str = "local[2]") -> 
     )
     for key, value in LOCAL_CONF.items():
         builder = builder.config(key, value)
+    if persistent_catalog:
+        metastore = warehouse.parent / "metastore_db"
+        builder = builder.config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={metastore};create=true",
+        ).enableHiveSupport()
     spark = configure_spark_with_delta_pip(builder).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
