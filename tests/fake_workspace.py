@@ -94,6 +94,8 @@ class WorkspaceState:
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     volumes: dict[str, dict[str, Any]] = field(default_factory=dict)
     clusters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dashboards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    published: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class FakeWorkspace:
@@ -494,6 +496,67 @@ def get_volume(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> A
     return ws.state.volumes[full_name]
 
 
+def _folder(path: str) -> str:
+    """Dashboard APIs name folders without the /Workspace prefix; the tree keeps it."""
+    return path if path.startswith("/Workspace/") else "/Workspace" + path
+
+
+def create_dashboard(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    body = dict(request.body)
+    parent = _folder(body.get("parent_path") or f"/Users/{request.principal}")
+    if ws.state.objects.get(parent, {}).get("object_type") != "DIRECTORY":
+        raise not_found(f"Path ({parent})")
+    dashboard_id = f"{ws._new_id():032x}"
+    path = f"{parent}/{body['display_name']}.lvdash.json"
+    dashboard = {
+        **body,
+        "dashboard_id": dashboard_id,
+        "parent_path": parent.removeprefix("/Workspace"),
+        "path": path.removeprefix("/Workspace"),
+        "lifecycle_state": "ACTIVE",
+        "etag": "1",
+    }
+    ws.state.dashboards[dashboard_id] = dashboard
+    ws._put_file(path, body.get("serialized_dashboard", "").encode(), "DASHBOARD")
+    return dashboard
+
+
+def _dashboard(ws: FakeWorkspace, match: re.Match[str]) -> dict[str, Any]:
+    dashboard = ws.state.dashboards.get(match["dashboard_id"])
+    if dashboard is None:
+        raise not_found(f"Dashboard {match['dashboard_id']}")
+    return dashboard
+
+
+def get_dashboard(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> Any:
+    return _dashboard(ws, match)
+
+
+def update_dashboard(ws: FakeWorkspace, request: RecordedRequest, match: re.Match[str]) -> Any:
+    dashboard = _dashboard(ws, match)
+    dashboard.update({k: v for k, v in request.body.items() if k != "etag"})
+    dashboard["etag"] = str(int(dashboard["etag"]) + 1)
+    return dashboard
+
+
+def publish_dashboard(ws: FakeWorkspace, request: RecordedRequest, match: re.Match[str]) -> Any:
+    dashboard = _dashboard(ws, match)
+    published = {
+        "display_name": dashboard["display_name"],
+        "warehouse_id": (request.body or {}).get("warehouse_id", dashboard.get("warehouse_id")),
+        "embed_credentials": (request.body or {}).get("embed_credentials", False),
+    }
+    ws.state.published[dashboard["dashboard_id"]] = published
+    return published
+
+
+def get_published(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> Any:
+    dashboard = _dashboard(ws, match)
+    if dashboard["dashboard_id"] not in ws.state.published:
+        raise not_found(f"Published dashboard {dashboard['dashboard_id']}")
+    return ws.state.published[dashboard["dashboard_id"]]
+
+
 ROUTES: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
     (method, re.compile(pattern), handler)
     for method, pattern, handler in (
@@ -516,18 +579,27 @@ ROUTES: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
         ("POST", r"/api/2\.[12]/jobs/delete", delete_job),
         (
             "PUT",
-            r"/api/2\.0/permissions/(?P<object_type>jobs|pipelines|clusters)/(?P<object_id>[^/]+)",
+            r"/api/2\.0/permissions/(?P<object_type>jobs|pipelines|clusters|dashboards)/(?P<object_id>[^/]+)",
             set_permissions,
         ),
         (
             "GET",
-            r"/api/2\.0/permissions/(?P<object_type>jobs|pipelines|clusters)/(?P<object_id>[^/]+)",
+            r"/api/2\.0/permissions/(?P<object_type>jobs|pipelines|clusters|dashboards)/(?P<object_id>[^/]+)",
             get_permissions,
         ),
         ("POST", r"/api/2\.1/unity-catalog/schemas", create_schema),
         ("GET", r"/api/2\.1/unity-catalog/schemas/(?P<full_name>[^/]+)", get_schema),
         ("POST", r"/api/2\.1/unity-catalog/volumes", create_volume),
         ("GET", r"/api/2\.1/unity-catalog/volumes/(?P<full_name>[^/]+)", get_volume),
+        ("POST", r"/api/2\.0/lakeview/dashboards", create_dashboard),
+        ("GET", r"/api/2\.0/lakeview/dashboards/(?P<dashboard_id>\w+)", get_dashboard),
+        ("PATCH", r"/api/2\.0/lakeview/dashboards/(?P<dashboard_id>\w+)", update_dashboard),
+        (
+            "POST",
+            r"/api/2\.0/lakeview/dashboards/(?P<dashboard_id>\w+)/published",
+            publish_dashboard,
+        ),
+        ("GET", r"/api/2\.0/lakeview/dashboards/(?P<dashboard_id>\w+)/published", get_published),
     )
 )
 

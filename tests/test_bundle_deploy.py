@@ -161,3 +161,19 @@ def test_deployment_state_records_every_job(deployment: Deployment) -> None:
 
 def test_a_second_deploy_converges(deployment: Deployment) -> None:
     assert deployment.creations_after_second_deploy == []
+
+
+def test_dashboards_were_created_and_published_on_the_looked_up_warehouse(
+    deployment: Deployment,
+) -> None:
+    expected = deployment.validation.config.get("resources", {}).get("dashboards", {})
+    created = {d["display_name"]: d for d in deployment.workspace.state.dashboards.values()}
+    assert set(created) == {d["display_name"] for d in expected.values()}
+    warehouse = deployment.validation.variable("warehouse_id")
+    resource_path = deployment.validation.config["workspace"]["resource_path"]
+    for name, dashboard in created.items():
+        assert name.startswith(DEV_PREFIX)
+        assert dashboard["warehouse_id"] == warehouse
+        assert "/Workspace" + dashboard["parent_path"] == resource_path
+        published = deployment.workspace.state.published[dashboard["dashboard_id"]]
+        assert published["warehouse_id"] == warehouse
