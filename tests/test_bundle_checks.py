@@ -75,7 +75,8 @@ def bundle_with(tmp_path: Path, resources: str, **files: str) -> Path:
         ("README.md", "{% if cookiecutter.compute == 'classic' %}"),
         ("Makefile", "\techo ${#ARGS}  {# comment #}"),
         ("README.md", "Deploy with ${{ secrets.TOKEN }}"),
-        ("src/pkg/jobs.py", 'RUN = "{{job.run_id}}"'),
+        ("src/pkg/jobs.py", 'RUN = "{{ job_id }}"'),
+        ("Makefile", "\techo {{job.run_id}}"),
         ("resources/x.job.yml", "name: {{ project }}"),
         ("docs/notes.md", "see cookiecutter.package_name"),
     ],
@@ -93,6 +94,8 @@ def test_leftover_template_syntax_is_found(tmp_path: Path, relative: str, line: 
         ("resources/etl.job.yml", "run: '{{job.run_id}}-{{tasks.load.values.rows}}'"),
         ("resources/etl.job.yml", "p: '{{job.parameters.`odd name`}} {{job.start_time.iso_date}}'"),
         ("notebooks/bronze/load.sql", "-- run {{task.name}} of {{workspace.id}}"),
+        ("src/pkg/runtime/jobs.py", 'REFERENCE = "{{job.parameters.catalog}}"'),
+        ("tests/runtime/test_jobs.py", 'task = {"base_parameters": {"x": "{{job.nope}}"}}'),
         ("README.md", "Answers are kept like cookiecutter.json keeps them."),
     ],
 )
@@ -125,6 +128,7 @@ def test_binary_files_are_not_read_as_text(tmp_path: Path) -> None:
         ("notebooks/explore.ipynb", '{"metadata": {}}'),
         (".sqlfluff", "no section header\n"),
         ("dashboards/sales.lvdash.json", "{"),
+        ("fixtures/payloads/orders.json", '{"id": 1}\n{"id": 2,\n'),
     ],
 )
 def test_unparsable_files_are_found(tmp_path: Path, relative: str, text: str) -> None:
@@ -134,12 +138,18 @@ def test_unparsable_files_are_found(tmp_path: Path, relative: str, text: str) ->
     assert problems[0].startswith(f"{relative}: does not parse:")
 
 
+def test_raw_landing_data_is_not_parsed(tmp_path: Path) -> None:
+    write(tmp_path, {"fixtures/landing/orders/orders_002.json": '{"id": 1}\n{"id": "trunc'})
+    assert unparsable_files(tmp_path) == []
+
+
 def test_well_formed_files_parse(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
             "a.yml": "---\na: 1\n---\nb: 2\n",
             "b.json": "{}",
+            "fixtures/rows.json": '{"id": 1}\n\n{"id": 2}\n',
             "c.toml": "x = 1\n",
             "d.ipynb": json.dumps({"cells": [], "metadata": {}}),
             ".sqlfluff": "[sqlfluff]\ndialect = databricks\n",
@@ -490,4 +500,22 @@ def test_traces_of_a_removed_resource_file_are_found(tmp_path: Path) -> None:
         "Makefile:2: 'etl.job.yml'",
         "README.md:1: 'etl.job.yml'",
         "resources/gold.job.yml:1: 'resources.jobs.etl_job'",
+    ]
+
+
+def test_traces_of_a_removed_top_level_folder_are_its_uses_as_a_path(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "README.md": "Data quality rules live in `quality`; see quality/rules.yml.\n",
+            "pyproject.toml": 'description = "Lakehouse pipelines and data quality"\n',
+            ".pre-commit-config.yaml": "files: ^\\.github/workflows/\n",
+        },
+    )
+    assert traces(tmp_path, trace_patterns("quality", "pkg", set())) == [
+        "README.md:1: 'quality/'",
+        "README.md:1: '`quality`'",
+    ]
+    assert traces(tmp_path, trace_patterns(".github", "pkg", set())) == [
+        ".pre-commit-config.yaml:1: '.github/'"
     ]
