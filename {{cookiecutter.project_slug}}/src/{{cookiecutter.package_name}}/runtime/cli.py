@@ -52,6 +52,13 @@ def parse_pairs(pairs: list[str] | None, option: str) -> dict[str, str]:
 
 
 def _session(local_dir: Path):
+    """The running Spark session if there is one (tests, notebooks), else a local one whose
+    tables and catalog persist under `local_dir`."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
     from .session import local_spark
 
     return local_spark(local_dir / "warehouse", persistent_catalog=True)

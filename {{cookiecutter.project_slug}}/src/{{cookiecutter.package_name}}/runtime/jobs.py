@@ -342,9 +342,12 @@ def _notebook_file(base: Path, notebook_path: str) -> Path:
 
 def _entry_point(package: str, name: str) -> Callable[[], Any]:
     """The entry point `name` of the installed distribution `package`, as Databricks finds it."""
-    wanted = _normalize(package)
-    for entry in importlib.metadata.entry_points():
-        if entry.name == name and entry.dist is not None and _normalize(entry.dist.name) == wanted:
+    try:
+        entry_points = importlib.metadata.distribution(package).entry_points
+    except importlib.metadata.PackageNotFoundError:
+        entry_points = ()
+    for entry in entry_points:
+        if entry.name == name:
             return entry.load()
     # Databricks falls back to calling <package>.<entry_point>() when no entry point matches.
     try:
@@ -364,10 +367,6 @@ def _entry_point(package: str, name: str) -> Callable[[], Any]:
 def _braced(name: str) -> str:
     """`name` written as a dynamic value reference (between double braces), for messages."""
     return "{" * 2 + name + "}" * 2
-
-
-def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class _DynamicValues:
