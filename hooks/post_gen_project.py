@@ -42,6 +42,11 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
     ("include_quality", "no"): (
         "src/{package}/quality",
         "tests/quality",
+        "quality",
+        "notebooks/quality",
+        "benchmarks/quality_benchmark.py",
+        "benchmarks/quality_benchmark_checks.py",
+        "benchmarks/quality_benchmark_others.py",
     ),
     ("include_admin", "no"): (
         "src/{package}/admin",

@@ -332,20 +332,22 @@ def noop_jobs(spark: SparkSession, df: DataFrame, *entries: dict) -> int:
     return count
 
 
-def test_job_count_is_one_plus_one_per_key_set(spark: SparkSession, wide: DataFrame) -> None:
-    """With adaptive execution every shuffle's map stage is a job of its own, so a run costs
-    one job for the pass plus one per distinct key set, whatever the number of rules."""
+def test_job_count_is_one_plus_two_per_key_set(spark: SparkSession, wide: DataFrame) -> None:
+    """A run costs one job for the pass, plus two per distinct key set (the aggregation's
+    shuffle map stage and the broadcast of its failing groups), whatever the number of rules."""
     assert noop_jobs(spark, wide, *ROW_RULES) == 1
     assert noop_jobs(spark, wide, *ROW_RULES, *DATASET_RULES) == 1
-    assert noop_jobs(spark, wide, *ROW_RULES, *ID_RULES, *DATASET_RULES) == 2
+    assert noop_jobs(spark, wide, *ROW_RULES, *ID_RULES, *DATASET_RULES) == 3
     by_k = {"name": "k_unique", "check": {"type": "unique", "columns": ["k"]}}
-    assert noop_jobs(spark, wide, *ROW_RULES, *ID_RULES, *DATASET_RULES, by_k) == 3
+    assert noop_jobs(spark, wide, *ROW_RULES, *ID_RULES, *DATASET_RULES, by_k) == 5
     one_by_one = sum(noop_jobs(spark, wide, rule) for rule in ROW_RULES + ID_RULES)
-    assert one_by_one == len(ROW_RULES) + 2 * len(ID_RULES)
+    assert one_by_one == len(ROW_RULES) + 3 * len(ID_RULES)
 
 
 def test_references_cost_one_job_each(spark: SparkSession, wide: DataFrame) -> None:
-    reference = spark.createDataFrame([("NL",), ("DE",)], "code string")
+    reference = spark.range(0, 2, numPartitions=2).selectExpr(
+        "element_at(array('NL', 'DE'), CAST(id + 1 AS INT)) AS code"
+    )
     checked = QualityEngine(spark, {"countries": reference}, clock=lambda: NOW).apply(
         wide,
         rules(
@@ -380,9 +382,9 @@ def test_references_cost_one_job_each(spark: SparkSession, wide: DataFrame) -> N
             },
         ),
     )
-    # The foreign key is a join on the reference's distinct keys: three shuffle map stages
-    # (the input, the reference's partial distinct, its final distinct) and the pass itself.
-    assert spark_jobs(spark, checked.annotated.write.format("noop").mode("overwrite").save) == 4
+    # The foreign key joins the reference's distinct keys, broadcast because the reference is
+    # small: the distinct's shuffle map stage, the broadcast and the pass itself.
+    assert spark_jobs(spark, checked.annotated.write.format("noop").mode("overwrite").save) == 3
     # Both cross-table rules share one global aggregation of the reference (map stage + result).
     assert spark_jobs(spark, checked.results) == 2
     assert [r.status for r in checked.results()] == ["info", "pass", "pass", "error"]

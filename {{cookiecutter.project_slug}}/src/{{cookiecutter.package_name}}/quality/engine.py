@@ -3,11 +3,13 @@
 The split follows Deequ: analyzers compute metrics, constraints assert on them. The plan is
 
 1. one left join per distinct foreign key (reference table, key columns), on distinct keys;
-2. one projection with every row check and one window per distinct key set (uniqueness and
-   grouped aggregates on the same columns share it);
-3. `observe`, which computes every count and dataset aggregate while the caller's own action
+2. one aggregation per distinct key set (uniqueness and grouped aggregates on the same
+   columns share it) that shuffles only keys and values; the groups that fail are broadcast
+   back to the rows, so whole rows are never shuffled;
+3. one projection with every row check;
+4. `observe`, which computes every count and dataset aggregate while the caller's own action
    (a write) runs, so metrics cost no extra scan; identical aggregates are computed once;
-4. `_errors` and `_warnings`: arrays of (rule, dimension, message), empty when a row passes.
+5. `_errors` and `_warnings`: arrays of (rule, dimension, message), empty when a row passes.
 
 Nothing runs until the caller acts on `CheckedData.annotated` (or uses `run.run_checks`).
 Cross-table rules aggregate each reference table once, all its rules fused, when results are read.
@@ -23,7 +25,7 @@ from itertools import count
 from typing import Any
 
 from pyspark.errors import AnalysisException
-from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as sf
 
 from .checks import describe_bounds, row_failure, shown, within
@@ -82,11 +84,20 @@ class _RowPlan:
     message: Column
     tested_metric: str = ""
     failed_metric: str = ""
-    extra_metrics: dict[str, str] = field(default_factory=dict)
 
 
 def _filter_of(rule: Rule) -> Column | None:
     return sf.coalesce(sf.expr(rule.filter), sf.lit(False)) if rule.filter else None
+
+
+def _counted_for_uniqueness(check: Unique, condition: Column | None) -> Column:
+    """Rows a uniqueness rule counts: those in its filter, without null keys when nulls are
+    distinct (two rows with a null key are not duplicates, as in SQL)."""
+    counted = condition if condition is not None else sf.lit(True)
+    if check.nulls_distinct:
+        for column in check.columns():
+            counted = counted & sf.col(column).isNotNull()
+    return counted
 
 
 def _resolve(name: str, columns: list[str]) -> str | None:
@@ -228,33 +239,75 @@ class _Planner:
             markers[key] = marker
         return df, markers
 
-    def _keyed_failure(
-        self, rule: Rule, condition: Column | None, markers: dict[tuple[Any, ...], str]
-    ) -> tuple[dict[str, Column], Column, Column]:
-        """(window values to project first, fails, message) for a keyed rule.
+    def _join_key_sets(self, df: DataFrame) -> tuple[DataFrame, dict[str, str]]:
+        """One aggregation per distinct key set, for all uniqueness and grouped-aggregate
+        rules on it; only the groups that fail some rule are broadcast back to the rows.
 
-        Window values become helper columns, so that the flag, the message and the metrics
-        read one computed value and Spark plans one window per distinct key set.
+        The aggregation shuffles the key columns and the aggregated values only, never whole
+        rows, and the failing groups are few unless a rule fails badly. Returns the frame
+        with one helper column per rule (null on rows of groups that fail no rule).
         """
+        by_keys: dict[tuple[str, ...], list[Rule]] = {}
+        for rule in self._rule_set.rules:
+            if isinstance(rule.check, Unique):
+                by_keys.setdefault(tuple(rule.check.columns()), []).append(rule)
+            elif isinstance(rule.check, Aggregate) and rule.check.group_by:
+                by_keys.setdefault(tuple(rule.check.group_by), []).append(rule)
+        values: dict[str, str] = {}
+        source = df  # every aggregation reads the input, not the joins added here
+        for keys, rules in by_keys.items():
+            aggregates: dict[str, Column] = {}
+            failing_group = sf.lit(False)
+            for rule in rules:
+                name = self._helper("group")
+                condition = _filter_of(rule)
+                check = rule.check
+                if isinstance(check, Unique):
+                    aggregates[name] = sf.count_if(_counted_for_uniqueness(check, condition))
+                    failing_group = failing_group | (sf.col(name) > 1)
+                else:
+                    assert isinstance(check, Aggregate)
+                    aggregates[name] = aggregate_column(check.function, check.column, condition)
+                    outside = ~within(sf.col(name), check.min, check.max)
+                    failing_group = failing_group | sf.coalesce(outside, sf.lit(False))
+                values[rule.name] = name
+            key_names = [self._helper("key") for _ in keys]
+            failing = (
+                source.groupBy(
+                    *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)]
+                )
+                .agg(*[value.alias(name) for name, value in aggregates.items()])
+                .filter(failing_group)
+            )
+            condition = [
+                sf.col(key).eqNullSafe(sf.col(name))
+                for key, name in zip(keys, key_names, strict=True)
+            ]
+            df = df.join(sf.broadcast(failing), on=condition, how="left").drop(*key_names)
+        return df, values
+
+    def _keyed_failure(
+        self,
+        rule: Rule,
+        condition: Column | None,
+        markers: dict[tuple[Any, ...], str],
+        group_values: dict[str, str],
+    ) -> tuple[Column, Column]:
+        """(fails, message) for a rule that compares a row with other rows."""
         check = rule.check
         in_scope = condition if condition is not None else sf.lit(True)
         if isinstance(check, Unique):
             keys = [sf.col(c) for c in check.columns()]
-            counted = in_scope
-            if check.nulls_distinct:
-                for key in keys:
-                    counted = counted & key.isNotNull()
-            rows = self._helper("rows")
-            window = sf.count(sf.when(counted, sf.lit(1))).over(Window.partitionBy(*keys))
-            fails = counted & (sf.col(rows) > 1)
+            rows = sf.col(group_values[rule.name])
+            fails = _counted_for_uniqueness(check, condition) & sf.coalesce(rows > 1, sf.lit(False))
             message = sf.concat(
                 sf.lit(f"({', '.join(check.columns())}) = ("),
                 sf.concat_ws(", ", *[shown(key) for key in keys]),
                 sf.lit(") is not unique: "),
-                sf.col(rows).cast("string"),
+                rows.cast("string"),
                 sf.lit(" rows share it"),
             )
-            return {rows: window}, fails, message
+            return fails, message
         if isinstance(check, ForeignKey):
             marker = markers[(check.reference, tuple(check.columns()), tuple(check.referenced()))]
             keys = [sf.col(c) for c in check.columns()]
@@ -267,29 +320,26 @@ class _Planner:
                 sf.concat_ws(", ", *[shown(key) for key in keys]),
                 sf.lit(f") not found in {check.reference}({', '.join(check.referenced())})"),
             )
-            return {}, fails, message
+            return fails, message
         assert isinstance(check, Aggregate)
         groups = [sf.col(c) for c in check.group_by]
-        value = self._helper("group_value")
-        window = aggregate_column(check.function, check.column, condition).over(
-            Window.partitionBy(*groups)
-        )
-        fails = in_scope & sf.coalesce(~within(sf.col(value), check.min, check.max), sf.lit(False))
+        value = sf.col(group_values[rule.name])
+        fails = in_scope & sf.coalesce(~within(value, check.min, check.max), sf.lit(False))
         label = f"{check.function}({check.column or '*'})"
         message = sf.concat(
             sf.lit(f"{label} = "),
-            shown(sf.col(value)),
+            shown(value),
             sf.lit(f" for ({', '.join(check.group_by)}) = ("),
             sf.concat_ws(", ", *[shown(group) for group in groups]),
             sf.lit(f") is not {describe_bounds(check.min, check.max)}"),
         )
-        return {value: window}, fails, message
+        return fails, message
 
     def plan(self) -> tuple[DataFrame, Observation, list[_RowPlan], dict[str, str], str, str]:
         df, markers = self._join_foreign_keys(self._df)
+        df, group_values = self._join_key_sets(df)
         original = [sf.col(f"`{c}`") for c in self._df.columns]
         plans: list[_RowPlan] = []
-        windows: dict[str, Column] = {}
         flags: list[Column] = []
         for rule in self._rule_set.rules:
             if rule.level == "dataset":
@@ -299,17 +349,11 @@ class _Planner:
                 fails, message = row_failure(rule.check)  # type: ignore[arg-type]
                 if condition is not None:
                     fails = condition & fails
-                plan = _RowPlan(rule, self._helper("fail"), message)
             else:
-                values, fails, message = self._keyed_failure(rule, condition, markers)
-                windows.update(values)
-                plan = _RowPlan(rule, self._helper("fail"), message)
-                if isinstance(rule.check, Aggregate):
-                    plan.extra_metrics["group_value"] = next(iter(values))
+                fails, message = self._keyed_failure(rule, condition, markers, group_values)
+            plan = _RowPlan(rule, self._helper("fail"), message)
             flags.append(fails.alias(plan.fail_column))
             plans.append(plan)
-        if windows:
-            df = df.select("*", *[value.alias(name) for name, value in windows.items()])
         df = df.select("*", *flags)
 
         volume = self._metrics.add(sf.count(sf.lit(1)))
@@ -319,11 +363,6 @@ class _Planner:
                 sf.count_if(condition) if condition is not None else sf.count(sf.lit(1))
             )
             plan.failed_metric = self._metrics.add(sf.count_if(sf.col(plan.fail_column)))
-            group_value = plan.extra_metrics.pop("group_value", None)
-            if group_value is not None:
-                value = sf.col(group_value).cast("double")
-                plan.extra_metrics["group_min"] = self._metrics.add(sf.min(value))
-                plan.extra_metrics["group_max"] = self._metrics.add(sf.max(value))
         any_error = sf.lit(False)
         for plan in plans:
             if plan.rule.criticality is Criticality.ERROR:
@@ -485,10 +524,6 @@ class CheckedData:
         status = row_status(plan.rule, failed, tested)
         rate = failed / tested if tested else 0.0
         message = f"{failed} of {tested} rows failed ({100 * rate:.2f}%)"
-        if plan.extra_metrics:
-            low = observed[plan.extra_metrics["group_min"]]
-            high = observed[plan.extra_metrics["group_max"]]
-            message += f"; group values range {low} .. {high}"
         return self._result(
             plan.rule,
             rows_tested=tested,

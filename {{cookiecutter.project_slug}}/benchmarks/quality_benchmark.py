@@ -1,0 +1,147 @@
+"""Benchmark: 20 mixed checks, this project's engine against one-by-one, DQX, Great Expectations
+and writing with no checks at all, side by side in one invocation.
+
+    uv run python benchmarks/quality_benchmark.py --rows 1000000
+    uv run python benchmarks/quality_benchmark.py --rows 1000000 \\
+        --dqx-python /path/to/dqx-venv/bin/python --gx-python /path/to/gx-venv/bin/python
+
+Every run writes its result to Spark's `noop` sink, so the whole plan executes (a `count()`
+would let Spark prune the annotations) and nothing is stored. The input is generated once
+into Parquet and read by every approach. DQX and Great Expectations run in their own virtual
+environments (they pin other dependencies), through `quality_benchmark_others.py`; DQX gets a
+mocked WorkspaceClient and makes no network call. Timings exclude Spark start-up and data
+generation; each is the best of `--repeat` runs after one warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quality_benchmark_checks import REFERENCE_COUNTRIES, RULES, SPARK_CONF, generate
+
+from {{ cookiecutter.package_name }}.quality import QualityEngine, parse_rules
+
+HERE = Path(__file__).resolve().parent
+
+
+def session() -> SparkSession:
+    builder = SparkSession.builder.appName("quality-benchmark")
+    for key, value in SPARK_CONF.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def best_of(repeat: int, action: Callable[[], object]) -> float:
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def noop(df: DataFrame) -> None:
+    df.write.format("noop").mode("overwrite").save()
+
+
+def rule_set(entries: list[dict]) -> object:
+    return parse_rules(
+        {"table": "bench", "rules": [{"dimension": "validity", **entry} for entry in entries]}
+    )
+
+
+def ours(spark: SparkSession, df: DataFrame, entries: list[dict]) -> None:
+    countries = spark.createDataFrame([(c,) for c in REFERENCE_COUNTRIES], "code string")
+    checked = QualityEngine(spark, {"countries": countries}).apply(df, rule_set(entries))
+    noop(checked.annotated)
+    checked.results()  # the metrics, collected during the write
+
+
+def one_by_one(spark: SparkSession, df: DataFrame) -> None:
+    for entry in RULES:
+        ours(spark, df, [entry])
+
+
+def other(python: str, framework: str, data: str, rows: int, repeat: int) -> float | str:
+    command = [python, str(HERE / "quality_benchmark_others.py"), framework, data, str(rows)]
+    command.append(str(repeat))
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        last_line = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+        return f"failed ({done.returncode}): {last_line}"
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--dqx-python", help="python of a venv with databricks-labs-dqx")
+    parser.add_argument("--gx-python", help="python of a venv with great-expectations")
+    parser.add_argument("--skip-one-by-one", action="store_true")
+    options = parser.parse_args()
+
+    spark = session()
+    with tempfile.TemporaryDirectory(prefix="quality-bench-") as folder:
+        data = str(Path(folder) / "input")
+        generate(spark, options.rows, data)
+        df = spark.read.parquet(data)
+        noop(df)  # warm-up: JIT, file listing, caches
+        ours(spark, df, RULES)
+        seconds: dict[str, float | str] = {
+            "no checks (noop write)": best_of(options.repeat, lambda: noop(df)),
+            "this project (20 checks, one pass)": best_of(
+                options.repeat, lambda: ours(spark, df, RULES)
+            ),
+        }
+        if not options.skip_one_by_one:
+            seconds["same checks one by one"] = best_of(
+                options.repeat, lambda: one_by_one(spark, df)
+            )
+        spark.stop()
+        for name, python in (
+            ("DQX", options.dqx_python),
+            ("Great Expectations", options.gx_python),
+        ):
+            if python:
+                seconds[name] = other(
+                    python, name.split()[0].lower(), data, options.rows, options.repeat
+                )
+    report(options.rows, seconds)
+
+
+def report(rows: int, seconds: dict[str, float | str]) -> None:
+    ours_seconds = seconds["this project (20 checks, one pass)"]
+    baseline = seconds["no checks (noop write)"]
+    assert isinstance(ours_seconds, float)
+    assert isinstance(baseline, float)
+    print(f"\n{rows:,} rows, 20 checks (14 row, 2 unique, 1 foreign key, 3 dataset)\n")
+    print(
+        f"{'approach':38} {'seconds':>9} {'rows/s':>12} "
+        f"{'vs this project':>16} {'vs no checks':>13}"
+    )
+    for name, value in seconds.items():
+        if isinstance(value, str):
+            print(f"{name:38} {value}")
+            continue
+        print(
+            f"{name:38} {value:9.2f} {rows / value:12,.0f} "
+            f"{value / ours_seconds:15.2f}x {value / baseline:12.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
