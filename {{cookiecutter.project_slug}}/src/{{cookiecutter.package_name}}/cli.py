@@ -5,6 +5,15 @@ from __future__ import annotations
 import typer
 
 from . import __version__
+{%- if cookiecutter.include_admin == "yes" %}
+from .admin.cli import app as admin_app
+{%- endif %}
+{%- if cookiecutter.include_etl == "yes" %}
+from .etl.cli import app as etl_app
+{%- endif %}
+{%- if cookiecutter.include_admin == "yes" %}
+from .monitoring.cli import app as monitor_app
+{%- endif %}
 {%- if cookiecutter.include_quality == "yes" %}
 from .quality.cli import app as quality_app
 {%- endif %}
@@ -16,6 +25,13 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(pipeline_app, name="pipeline")
+{%- if cookiecutter.include_etl == "yes" %}
+app.add_typer(etl_app, name="etl")
+{%- endif %}
+{%- if cookiecutter.include_admin == "yes" %}
+app.add_typer(admin_app, name="admin")
+app.add_typer(monitor_app, name="monitor")
+{%- endif %}
 {%- if cookiecutter.include_quality == "yes" %}
 app.add_typer(quality_app, name="quality")
 {%- endif %}
@@ -23,7 +39,7 @@ app.add_typer(quality_app, name="quality")
 
 @app.callback()
 def root() -> None:
-    """Keep subcommands as subcommands even while the app has a single one."""
+    """Run pipelines locally and manage the project."""
 
 
 @app.command()
