@@ -57,7 +57,7 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "fixtures/system_tables",
         "resources/admin_audit.job.yml",
         "resources/monitoring.dashboard.yml",
-        "dashboards/monitoring.lvdash.json",
+        "dashboards",
         "benchmarks/admin_listing.py",
     ),
     ("compute", "serverless"): ("resources/clusters.yml",),
