@@ -153,7 +153,7 @@ def _second_pass(df: DataFrame, profiles: list[ColumnProfile]) -> None:
         if p.data_type == "string" and 0 < p.distinct <= MAX_SET_SIZE and p.rows > 2 * p.distinct
     ]
     maybe_unique = [
-        p for p in profiles if p.nulls == 0 and p.rows > 1 and p.distinct >= 0.97 * p.rows
+        p for p in profiles if p.nulls == 0 and p.rows > 1 and p.distinct >= 0.9 * p.rows
     ]
     if not small and not maybe_unique:
         return
