@@ -6,9 +6,9 @@
 -- parameters: [catalog, schema]
 -- examples:
 --   - call: "digits_only('+44 (0)20 7946-0958')"
---     returns: 4402079460958
+--     returns: "4402079460958"
 --   - call: "digits_only('007')"
---     returns: 007
+--     returns: "007"
 --   - call: "digits_only('abc')"
 --     returns: null
 --   - call: "digits_only(NULL)"

@@ -9,9 +9,9 @@
 --   - call: "mask_all_but_last('4111111111111111', 4)"
 --     returns: "************1111"
 --   - call: "mask_all_but_last('1234', 4)"
---     returns: 1234
+--     returns: "1234"
 --   - call: "mask_all_but_last('12', 4)"
---     returns: 12
+--     returns: "12"
 --   - call: "mask_all_but_last('secret', 0)"
 --     returns: "******"
 --   - call: "mask_all_but_last('', 2)"
