@@ -53,7 +53,8 @@ def dqx_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
         check("is_not_null", column="id"),
         check("is_not_null", column="email"),
         check("is_not_null_and_not_empty", column="name"),
-        check("is_in_list", column="status", allowed=STATUSES),
+        # DQX 0.16+ reads list items as SQL expressions: string literals need quotes.
+        check("is_in_list", column="status", allowed=[f"'{value}'" for value in STATUSES]),
         check("is_in_range", column="age", min_limit=0, max_limit=120),
         check("is_in_range", column="quantity", min_limit=0, max_limit=1000),
         check("regex_match", column="code", regex="^[0-9]{6}$"),
@@ -62,7 +63,7 @@ def dqx_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
         check("sql_expression", expression="length(name) BETWEEN 1 AND 40"),
         check("sql_expression", expression="amount = quantity * unit_price"),
         check("sql_expression", expression="updated_at >= created_at"),
-        check("is_in_list", column="country", allowed=REFERENCE_COUNTRIES),
+        check("is_in_list", column="country", allowed=[f"'{c}'" for c in REFERENCE_COUNTRIES]),
         check("is_not_null", column="created_at"),
         check("is_unique", columns=["id"]),
         check("is_unique", columns=["customer_id", "day"]),

@@ -5,8 +5,8 @@ Per-batch semantics, stated once:
 - row checks (not null, formats, ranges, expressions, column comparisons) and foreign keys are
   exact: each row is checked when its batch arrives (foreign keys against the reference table
   as it is at that moment);
-- `unique` finds duplicates within one micro-batch only, not across batches (a non-time window
-  cannot run on a stream; deduplicate across batches with a watermark upstream if you need it);
+- `unique` finds duplicates within one micro-batch only, not across batches: a stream never
+  holds all its rows at once (deduplicate across batches upstream, with a watermark, if needed);
 - `row_count`, `aggregate`, `freshness` and `cross_table` judge each micro-batch on its own;
 - each batch writes its metrics with the run id `<query name>-<batch id>`, so a restarted
   query that replays a batch writes that batch's metrics again under the same run id;
