@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pyspark.sql import SparkSession
+
 from {{ cookiecutter.package_name }}.runtime.bundle import load_bundle
 from {{ cookiecutter.package_name }}.runtime.jobs import LocalJobRunner
 from {{ cookiecutter.package_name }}.runtime.volumes import LocalVolumes
-from pyspark.sql import SparkSession
 
 BUNDLE = """
 bundle:
