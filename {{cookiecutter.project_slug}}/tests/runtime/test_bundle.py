@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -224,4 +223,6 @@ def test_the_generated_bundle_loads_for_every_target(project_root: Path) -> None
     for target in ("dev", "staging", "prod"):
         bundle = load_bundle(project_root, target)
         assert bundle.resolve("${var.catalog}") == "spark_catalog"
-        assert bundle.jobs, textwrap.shorten(str(bundle.resources), 80)
+        schema = bundle.resources["schemas"]["project_schema"]
+        assert bundle.resolve(schema["catalog_name"]) == "spark_catalog"
+        assert bundle.resolve(schema["name"])

@@ -113,7 +113,7 @@ class LocalJobRunner:
     volumes: LocalVolumes
     fixtures: Path | None = None
     on_event: Callable[[RunEvent], None] = field(default=lambda event: None)
-    collect_tables: bool = True
+    count_rows: bool = True  # count each table's rows after the run, for the summary
 
     def run(
         self,
@@ -141,8 +141,8 @@ class LocalJobRunner:
             task_result = self._run_task(job, task, job_parameters, context, results)
             results[task.key] = task_result
             result.tasks.append(task_result)
-        if self.collect_tables:
-            self._attribute_commits(result, schemas, started)
+        self._attribute_commits(result, schemas, started)
+        if self.count_rows:
             result.tables = table_states(self.spark, schemas)
         result.seconds = time.time() - started
         return result
