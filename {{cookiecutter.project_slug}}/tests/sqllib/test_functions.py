@@ -93,9 +93,7 @@ def test_functions_carry_their_comment_and_determinism(
     spark: SparkSession, in_functions_schema: str
 ) -> None:
     for item in FUNCTIONS:
-        lines = [
-            row[0] for row in spark.sql(f"DESCRIBE FUNCTION EXTENDED {item.name}").collect()
-        ]
+        lines = [row[0] for row in spark.sql(f"DESCRIBE FUNCTION EXTENDED {item.name}").collect()]
         usage = next(line for line in lines if line.startswith("Usage:"))
         assert '"sqlFunction.comment":"' in usage, f"{item.name} has no COMMENT"
         deterministic = item.name != "days_since"  # today's date changes its answer

@@ -1,0 +1,41 @@
+-- ---
+-- title: Weekly maintenance of the main Delta tables
+-- description: >
+--   Runs table_maintenance on the tables that change most: the silver orders, the customer
+--   history, the quarantine and the daily metrics. On a workspace each gets its properties set,
+--   OPTIMIZE, VACUUM (keeping retention_hours of history) and fresh statistics; locally only the
+--   properties are set and the rest is reported as workspace-only.
+-- parameters:
+--   - catalog
+--   - schema
+--   - name: retention_hours
+--     type: int
+--     description: VACUUM keeps unreferenced files this long; 168 (7 days) or more.
+--     default: 168
+--     minimum: 168
+--   - name: silver_orders
+--     type: identifier
+--     description: Current state of each order.
+--     default: silver_orders
+--   - name: silver_customers_history
+--     type: identifier
+--     description: Every version of each customer.
+--     default: silver_customers_history
+--   - name: quarantine_table
+--     type: identifier
+--     description: Rejected rows.
+--     default: quarantine
+--   - name: daily_metrics
+--     type: identifier
+--     description: Daily figures per status.
+--     default: gold_daily_metrics
+-- steps:
+--   - pattern: table_maintenance
+--     parameters: {table_name: silver_orders}
+--   - pattern: table_maintenance
+--     parameters: {table_name: silver_customers_history}
+--   - pattern: table_maintenance
+--     parameters: {table_name: quarantine_table}
+--   - pattern: table_maintenance
+--     parameters: {table_name: daily_metrics}
+-- ---

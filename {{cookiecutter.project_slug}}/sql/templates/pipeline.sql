@@ -1,0 +1,191 @@
+-- ---
+-- title: Medallion pipeline from landing files to current and historical tables
+-- description: >
+--   The whole flow for orders and customers, built from the patterns: bronze ingestion of the
+--   new landing files (orders as CSV, customers as JSON), silver typing and cleaning with the
+--   reasons a row cannot be used, quarantine of rejected rows, the current state of each order
+--   (SCD type 1 MERGE), the full history of each customer (SCD type 2 MERGE), and data-quality
+--   checks on the silver orders. Each step can be re-run: a second run with no new files
+--   changes nothing. Every table name and setting is a parameter with the defaults below.
+-- parameters:
+--   - catalog
+--   - schema
+--   - run_id
+--   - name: orders_landing_path
+--     type: string
+--     description: Folder of the order files (CSV).
+--     default: /Volumes/{{ cookiecutter.dev_catalog }}/{{ cookiecutter.schema }}/landing/orders
+--   - name: orders_file_format
+--     type: string
+--     description: Format of the order files.
+--     default: csv
+--     choices: [csv, json, parquet]
+--   - name: orders_columns
+--     type: string
+--     description: Columns of an order record, as a DDL list.
+--     default: >-
+--       order_id STRING, customer_id STRING, product_id STRING, quantity STRING,
+--       unit_price STRING, status STRING, order_ts STRING, updated_at STRING
+--   - name: customers_landing_path
+--     type: string
+--     description: Folder of the customer files (JSON lines).
+--     default: /Volumes/{{ cookiecutter.dev_catalog }}/{{ cookiecutter.schema }}/landing/customers
+--   - name: customers_file_format
+--     type: string
+--     description: Format of the customer files.
+--     default: json
+--     choices: [csv, json, parquet]
+--   - name: customers_columns
+--     type: string
+--     description: Columns of a customer record, as a DDL list.
+--     default: customer_id STRING, name STRING, email STRING, region STRING, updated_at STRING
+--   - name: allowed_statuses
+--     type: string
+--     description: Comma-separated order statuses the business knows.
+--     default: placed,shipped,delivered,cancelled
+--   - name: allowed_regions
+--     type: string
+--     description: Comma-separated regions a customer may belong to.
+--     default: AMER,APAC,EMEA
+--   - name: bronze_orders
+--     type: identifier
+--     description: Bronze table of order records.
+--     default: bronze_orders
+--   - name: bronze_customers
+--     type: identifier
+--     description: Bronze table of customer records.
+--     default: bronze_customers
+--   - name: orders_staged
+--     type: identifier
+--     description: Typed orders with their rejection reasons.
+--     default: orders_staged
+--   - name: customers_staged
+--     type: identifier
+--     description: Cleaned customers with their rejection reasons.
+--     default: customers_staged
+--   - name: orders_valid
+--     type: identifier
+--     description: Orders that passed every check.
+--     default: orders_valid
+--   - name: customers_valid
+--     type: identifier
+--     description: Customers that passed every check.
+--     default: customers_valid
+--   - name: quarantine_table
+--     type: identifier
+--     description: Rejected rows of both entities, with the reasons.
+--     default: quarantine
+--   - name: orders_entity
+--     type: string
+--     description: Name of the order entity in the quarantine.
+--     default: orders
+--   - name: customers_entity
+--     type: string
+--     description: Name of the customer entity in the quarantine.
+--     default: customers
+--   - name: order_key
+--     type: identifier
+--     description: Business key of an order.
+--     default: order_id
+--   - name: customer_key
+--     type: identifier
+--     description: Business key of a customer.
+--     default: customer_id
+--   - name: updated_column
+--     type: identifier
+--     description: Timestamp of a record's last change, which orders versions.
+--     default: updated_at
+--   - name: silver_orders
+--     type: identifier
+--     description: Current state of each order (SCD type 1).
+--     default: silver_orders
+--   - name: delete_missing
+--     type: boolean
+--     description: Delete silver orders that are no longer in the valid orders.
+--     default: false
+--   - name: silver_customers_history
+--     type: identifier
+--     description: Every version of each customer (SCD type 2).
+--     default: silver_customers_history
+--   - name: dq_results
+--     type: identifier
+--     description: Data-quality check results.
+--     default: dq_results
+--   - name: orders_required_column
+--     type: identifier
+--     description: Column of the silver orders that should not be NULL.
+--     default: customer_id
+--   - name: min_row_count
+--     type: int
+--     description: Fewest rows the silver orders may have.
+--     default: 1
+--     minimum: 0
+--   - name: max_duplicate_keys
+--     type: int
+--     description: Most silver orders that may repeat a key.
+--     default: 0
+--     minimum: 0
+--   - name: max_null_fraction
+--     type: double
+--     description: Largest share of silver orders whose required column may be NULL.
+--     default: 0.0
+--     minimum: 0
+--     maximum: 1
+--   - name: max_age_hours
+--     type: int
+--     description: Most hours since the newest order update; 0 skips the check.
+--     default: 0
+--     minimum: 0
+--   - name: fail_on_error
+--     type: boolean
+--     description: Stop with an error when a data-quality check fails.
+--     default: false
+-- steps:
+--   - pattern: bronze_ingest_files
+--     parameters:
+--       table_name: bronze_orders
+--       landing_path: orders_landing_path
+--       file_format: orders_file_format
+--       columns: orders_columns
+--   - pattern: bronze_ingest_files
+--     parameters:
+--       table_name: bronze_customers
+--       landing_path: customers_landing_path
+--       file_format: customers_file_format
+--       columns: customers_columns
+--   - pattern: silver_transform_orders
+--     parameters: {source_table: bronze_orders, target_table: orders_staged}
+--   - pattern: clean_customers
+--     parameters: {source_table: bronze_customers, target_table: customers_staged}
+--   - pattern: quarantine_rejected
+--     parameters:
+--       source_table: orders_staged
+--       valid_table: orders_valid
+--       entity: orders_entity
+--       key_column: order_key
+--   - pattern: quarantine_rejected
+--     parameters:
+--       source_table: customers_staged
+--       valid_table: customers_valid
+--       entity: customers_entity
+--       key_column: customer_key
+--   - pattern: scd1_merge
+--     parameters:
+--       source_table: orders_valid
+--       target_table: silver_orders
+--       key_column: order_key
+--       order_column: updated_column
+--   - pattern: scd2_merge
+--     parameters:
+--       source_table: customers_valid
+--       target_table: silver_customers_history
+--       key_column: customer_key
+--       order_column: updated_column
+--   - pattern: data_quality_checks
+--     parameters:
+--       table_name: silver_orders
+--       key_column: order_key
+--       required_column: orders_required_column
+--       timestamp_column: updated_column
+--       results_table: dq_results
+-- ---
