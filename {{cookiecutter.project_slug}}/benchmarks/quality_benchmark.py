@@ -2,20 +2,29 @@
 and writing with no checks at all, side by side in one invocation.
 
     uv run python benchmarks/quality_benchmark.py --rows 1000000
-    uv run python benchmarks/quality_benchmark.py --rows 1000000 \\
-        --dqx-python /path/to/dqx-venv/bin/python --gx-python /path/to/gx-venv/bin/python
 
-Every run writes its result to Spark's `noop` sink, so the whole plan executes (a `count()`
-would let Spark prune the annotations) and nothing is stored. The input is generated once
-into Parquet and read by every approach. DQX and Great Expectations run in their own virtual
-environments (they pin other dependencies), through `quality_benchmark_others.py`; DQX gets a
-mocked WorkspaceClient and makes no network call. Timings exclude Spark start-up and data
-generation; each is the best of `--repeat` runs after one warm-up.
+DQX and Great Expectations are not dependencies of the project. To include them, run this
+script from a virtual environment that also has them (they then run in this process,
+interleaved with the other approaches), for example:
+
+    uv venv /tmp/bench && VIRTUAL_ENV=/tmp/bench uv pip install -e . pyspark==4.0.1 \
+        databricks-labs-dqx pandas
+    /tmp/bench/bin/python benchmarks/quality_benchmark.py --rows 1000000 \
+        --gx-python /path/to/a/venv/with/great-expectations/bin/python
+
+`--dqx-python`/`--gx-python` run a framework that this interpreter cannot import in its own
+process instead (through `quality_benchmark_others.py`). DQX gets a mocked WorkspaceClient and
+makes no network call. Every approach writes its result to Spark's `noop` sink, so the whole
+plan executes (a `count()` would let Spark prune the annotations) and nothing is stored. The
+input is generated once into Parquet. Timings exclude Spark start-up and data generation; each
+is the best of `--repeat` interleaved rounds after one warm-up run.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import subprocess
 import sys
@@ -29,10 +38,14 @@ from pyspark.sql import DataFrame, SparkSession
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quality_benchmark_checks import REFERENCE_COUNTRIES, RULES, SPARK_CONF, generate
+from quality_benchmark_others import dqx_runner, gx_runner
 
 from {{ cookiecutter.package_name }}.quality import QualityEngine, parse_rules
 
 HERE = Path(__file__).resolve().parent
+BASELINE = "no checks (noop write)"
+OURS = "this project (20 checks, one pass)"
+Runner = Callable[[], None]
 
 
 def session() -> SparkSession:
@@ -42,15 +55,6 @@ def session() -> SparkSession:
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
-
-
-def best_of(repeat: int, action: Callable[[], object]) -> float:
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
 
 
 def noop(df: DataFrame) -> None:
@@ -85,10 +89,49 @@ def other(python: str, framework: str, data: str, rows: int, repeat: int) -> flo
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
+def in_process(spark: SparkSession, df: DataFrame, skip_one_by_one: bool) -> dict[str, Runner]:
+    """The approaches this interpreter can run; DQX and Great Expectations when importable."""
+    runners: dict[str, Runner] = {
+        BASELINE: lambda: noop(df),
+        OURS: lambda: ours(spark, df, RULES),
+    }
+    if not skip_one_by_one:
+        runners["same checks one by one"] = lambda: one_by_one(spark, df)
+    for name, module, factory in (
+        ("DQX", "databricks.labs.dqx", dqx_runner),
+        ("Great Expectations", "great_expectations", gx_runner),
+    ):
+        if importlib.util.find_spec(module.split(".")[0]) and _importable(module):
+            runners[name] = factory(spark, df)
+    return runners
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def interleaved(runners: dict[str, Runner], repeat: int) -> dict[str, float | str]:
+    """Best time of each approach over `repeat` rounds, one run of each per round, after a
+    warm-up run of each: a busy machine slows every approach alike."""
+    for run in runners.values():
+        run()
+    best: dict[str, float] = {name: float("inf") for name in runners}
+    for _ in range(repeat):
+        for name, run in runners.items():
+            started = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - started)
+    return dict(best)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dqx-python", help="python of a venv with databricks-labs-dqx")
     parser.add_argument("--gx-python", help="python of a venv with great-expectations")
     parser.add_argument("--skip-one-by-one", action="store_true")
@@ -99,36 +142,27 @@ def main() -> None:
         data = str(Path(folder) / "input")
         generate(spark, options.rows, data)
         df = spark.read.parquet(data)
-        noop(df)  # warm-up: JIT, file listing, caches
-        ours(spark, df, RULES)
-        seconds: dict[str, float | str] = {
-            "no checks (noop write)": best_of(options.repeat, lambda: noop(df)),
-            "this project (20 checks, one pass)": best_of(
-                options.repeat, lambda: ours(spark, df, RULES)
-            ),
-        }
-        if not options.skip_one_by_one:
-            seconds["same checks one by one"] = best_of(
-                options.repeat, lambda: one_by_one(spark, df)
-            )
+        runners = in_process(spark, df, options.skip_one_by_one)
+        seconds = interleaved(runners, options.repeat)
         spark.stop()
         for name, python in (
             ("DQX", options.dqx_python),
             ("Great Expectations", options.gx_python),
         ):
-            if python:
+            if python and name not in seconds:
                 seconds[name] = other(
                     python, name.split()[0].lower(), data, options.rows, options.repeat
                 )
-    report(options.rows, seconds)
+    report(options.rows, seconds, sorted(runners))
 
 
-def report(rows: int, seconds: dict[str, float | str]) -> None:
-    ours_seconds = seconds["this project (20 checks, one pass)"]
-    baseline = seconds["no checks (noop write)"]
+def report(rows: int, seconds: dict[str, float | str], together: list[str]) -> None:
+    ours_seconds = seconds[OURS]
+    baseline = seconds[BASELINE]
     assert isinstance(ours_seconds, float)
     assert isinstance(baseline, float)
-    print(f"\n{rows:,} rows, 20 checks (14 row, 2 unique, 1 foreign key, 3 dataset)\n")
+    print(f"\n{rows:,} rows, 20 checks (14 row, 2 unique, 1 foreign key, 3 dataset)")
+    print(f"interleaved in one process: {', '.join(together)}\n")
     print(
         f"{'approach':38} {'seconds':>9} {'rows/s':>12} "
         f"{'vs this project':>16} {'vs no checks':>13}"

@@ -2,7 +2,9 @@
 
     <venv>/bin/python benchmarks/quality_benchmark_others.py dqx|gx <parquet folder> <rows> [repeat]
 
-Prints one JSON line: {"seconds": best time}. Called by quality_benchmark.py.
+Prints one JSON line: {"seconds": best time}. quality_benchmark.py calls it for a framework
+it cannot import itself; when it can, it uses `dqx_runner` / `gx_runner` in its own process,
+interleaved with the other approaches, which is fairer on a busy machine.
 
 - DQX annotates rows (`_errors`/`_warnings`) like this project; its result is written to the
   `noop` sink so the whole plan runs. Its WorkspaceClient is a mock: no network call is made.
@@ -41,9 +43,12 @@ def dqx_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
     from unittest.mock import MagicMock
 
     from databricks.labs.dqx.engine import DQEngine
+    from databricks.labs.dqx.metrics_observer import DQMetricsObserver
     from databricks.sdk import WorkspaceClient
 
-    engine = DQEngine(MagicMock(spec=WorkspaceClient), spark=spark)
+    # With an observer, DQX also collects per-check counts during the write, as this project does.
+    observer = DQMetricsObserver(name="bench")
+    engine = DQEngine(MagicMock(spec=WorkspaceClient), spark=spark, observer=observer)
     countries = spark.createDataFrame([(c,) for c in REFERENCE_COUNTRIES], "code string")
 
     def check(function: str, **arguments: object) -> dict:
@@ -74,8 +79,11 @@ def dqx_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
     ]
 
     def run() -> None:
-        checked = engine.apply_checks_by_metadata(df, checks, ref_dfs={"countries": countries})
+        checked, observation = engine.apply_checks_by_metadata(
+            df, checks, ref_dfs={"countries": countries}
+        )
         checked.write.format("noop").mode("overwrite").save()
+        assert observation.get  # the metrics, collected during the write
 
     return run
 

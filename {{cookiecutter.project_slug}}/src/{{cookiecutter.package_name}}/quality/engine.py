@@ -27,6 +27,7 @@ from typing import Any
 from pyspark.errors import AnalysisException
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as sf
+from pyspark.sql.types import StructType
 
 from .checks import describe_bounds, row_failure, shown, within
 from .dataset import evaluate_dataset_rule
@@ -445,7 +446,7 @@ class CheckedData:
     run_id: str
     run_time: datetime
     engine: QualityEngine
-    schema: Any
+    schema: StructType
     _observation: Observation
     _row_plans: list[_RowPlan]
     _dataset_metrics: dict[str, str]
