@@ -31,8 +31,10 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "notebooks/silver",
         "notebooks/gold",
         "notebooks/maintenance",
+        "notebooks/.sqlfluff",
         "resources/medallion.job.yml",
         "tests/medallion",
+        "benchmarks/pipeline_benchmark.py",
     ),
     ("include_etl", "no"): (
         "src/{package}/etl",
