@@ -18,6 +18,7 @@ from .monitoring.cli import app as monitor_app
 from .quality.cli import app as quality_app
 {%- endif %}
 from .runtime.cli import app as pipeline_app
+from .sqllib.cli import app as sql_app
 
 app = typer.Typer(
     help="{{ cookiecutter.project_name }}: run pipelines locally and manage the project.",
@@ -35,6 +36,7 @@ app.add_typer(monitor_app, name="monitor")
 {%- if cookiecutter.include_quality == "yes" %}
 app.add_typer(quality_app, name="quality")
 {%- endif %}
+app.add_typer(sql_app, name="sql")
 
 
 @app.callback()

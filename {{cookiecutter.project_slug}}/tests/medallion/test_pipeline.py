@@ -48,7 +48,8 @@ ENTITIES = {
 
 def test_the_job_runs_its_tasks_in_order(full_run: Any) -> None:
     first = full_run.runs[0]
-    assert [task.key for task in first.tasks][:3] == ["bronze", "silver", "gold"]
+    layers = [task.key for task in first.tasks if task.key != "quality"]  # quality: its own tests
+    assert layers[:3] == ["bronze", "silver", "gold"]
     assert all(task.status == "succeeded" for task in first.tasks)
 
 

@@ -113,16 +113,21 @@ def _local_notes(rendered: Rendered) -> list[str]:
     return [f"catalog {rendered.catalog!r} runs as {local_catalog!r} (the local catalog)"]
 
 
+_SPARK_ERROR_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
+
+
 @contextmanager
-def _quiet_spark_error_log() -> Iterator[None]:
+def quiet_spark_errors() -> Iterator[None]:
     """PySpark logs each SQL error as JSON before raising it; the failure is reported instead."""
-    logger = logging.getLogger("SQLQueryContextLogger")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
+    loggers = [logging.getLogger(name) for name in _SPARK_ERROR_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class LocalExecutor:
@@ -140,7 +145,7 @@ class LocalExecutor:
         previous = (spark_catalog.currentCatalog(), spark_catalog.currentDatabase())
         views = itertools.count(1)
         try:
-            with _quiet_spark_error_log():
+            with quiet_spark_errors():
                 self.spark.sql(
                     "CREATE SCHEMA IF NOT EXISTS IDENTIFIER(:catalog || '.' || :schema)",
                     args=placement,
@@ -160,11 +165,11 @@ class LocalExecutor:
         if statement.workspace_only:
             return _workspace_only(statement)
         started = time.perf_counter()
-        arguments = {b.name: self._local_value(b) for b in statement.bindings}
+        arguments = {b.name: self.local_value(b) for b in statement.bindings}
         texts = {b.name: localize_parameter(b.name, b.text) for b in statement.bindings}
         context = TranslationContext(self.spark, texts, self.volumes, views)
         try:
-            with _quiet_spark_error_log():
+            with quiet_spark_errors():
                 translation = translate(statement.sql, context)
         except (UnsupportedConstructError, ReadFilesError, VolumePathError) as error:
             raise StatementFailedError(statement, str(error)) from error
@@ -178,7 +183,7 @@ class LocalExecutor:
         if translation.sql is None:
             return StatementOutcome(statement, Status.SKIPPED, notes)
         try:
-            with _quiet_spark_error_log():
+            with quiet_spark_errors():
                 frame = self.spark.sql(translation.sql, args=arguments)
                 rows = frame.take(SHOWN_ROWS) if frame.columns else []
         except Exception as error:  # every Spark failure is reported the same way
@@ -192,7 +197,8 @@ class LocalExecutor:
             time.perf_counter() - started,
         )
 
-    def _local_value(self, binding: Binding) -> Any:
+    def local_value(self, binding: Binding) -> Any:
+        """The value Spark binds locally: the local catalog, timestamps in the session zone."""
         if binding.name == CATALOG_PARAMETER:
             return localize_parameter(binding.name, str(binding.value))
         if binding.type is ParameterType.TIMESTAMP:
