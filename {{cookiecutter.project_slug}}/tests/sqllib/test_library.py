@@ -48,6 +48,7 @@ RETURN x * 2;
 
 
 def write(root: Path, files: dict[str, str], shared: str = SHARED) -> Library:
+    root.mkdir(parents=True, exist_ok=True)
     (root / "parameters.yml").write_text(shared)
     for relative, text in files.items():
         path = root / relative

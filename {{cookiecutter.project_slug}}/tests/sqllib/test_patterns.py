@@ -103,7 +103,8 @@ def test_every_pattern_ran_with_its_defaults(flow: Flow, library: Library) -> No
     assert patterns <= set(flow.results)
     for label, result in flow.results.items():
         assert result.ran > 0, label
-        assert result.notes == [f"catalog {'dev'!r} runs as 'spark_catalog' (the local catalog)"]
+        catalog = result.rendered.catalog
+        assert result.notes == [f"catalog {catalog!r} runs as 'spark_catalog' (the local catalog)"]
 
 
 def test_bronze_keeps_every_record_with_lineage_and_ingests_a_file_once(flow: Flow) -> None:
