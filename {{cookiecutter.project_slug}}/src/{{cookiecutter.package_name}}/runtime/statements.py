@@ -53,6 +53,8 @@ class UnterminatedSQLError(ValueError):
 
 
 _IDENTIFIER_CHAR = re.compile(r"[A-Za-z0-9_]")
+# Where a literal, a comment or a semicolon can start; everything in between is plain code.
+_SPECIAL = re.compile(r"--|/\*|\$\$|['\"`;]")
 _MARKER = re.compile(r"(?<![A-Za-z0-9_:`\])\]]):([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -60,13 +62,13 @@ def tokenize(sql: str) -> Iterator[Token]:
     """Yield code, literal, comment and semicolon tokens covering all of `sql`."""
     position, code_start, length = 0, 0, len(sql)
     while position < length:
+        special = _SPECIAL.search(sql, position)
+        if special is None:
+            break
+        position = special.start()
         end, kind = _literal_at(sql, position)
-        if kind is None:
-            if sql[position] == ";":
-                end, kind = position + 1, TokenKind.SEMICOLON
-            else:
-                position += 1
-                continue
+        if kind is None:  # the only other special character is the semicolon
+            end, kind = position + 1, TokenKind.SEMICOLON
         if code_start < position:
             yield Token(TokenKind.CODE, sql[code_start:position], code_start)
         yield Token(kind, sql[position:end], position)
