@@ -189,30 +189,37 @@ class SparkChecker:
         """('', True) when explained; else what happened, and whether that is acceptable."""
         if statement.workspace_only:
             return f"workspace-only, not run locally ({statement.workspace_only})", True
-        arguments = {
-            binding.name: self.executor.local_value(binding) for binding in statement.bindings
-        }
+        arguments = {b.name: self.executor.local_value(b) for b in statement.bindings}
         texts = {name: str(value) for name, value in arguments.items()}
+        context = TranslationContext(self.spark, texts, self.executor.volumes)
         try:
             with quiet_spark_errors():
-                translation = translate(
-                    statement.sql, TranslationContext(self.spark, texts, self.executor.volumes)
-                )
+                translation = translate(statement.sql, context)
                 if translation.sql is None:
                     return f"skipped locally: {translation.applied[0].rule.local}", True
-                self.spark.sql("EXPLAIN " + translation.sql, args=arguments).collect()
+                row = self.spark.sql("EXPLAIN EXTENDED " + translation.sql, args=arguments).first()
         except (ReadFilesError, VolumePathError) as error:
             return f"parsed, not explained: {error}", True
         except UnsupportedConstructError as error:
             return str(error), False
-        except Exception as error:  # Spark's analysis or parse errors
-            message = spark_message(error)
-            missing = _MISSING_TABLE.search(message)
-            if missing:
-                table = missing.group(1) or "a table"
-                return f"parsed, not explained: {table} does not exist in the scratch schema", True
-            return message.strip().splitlines()[0], False
+        except Exception as error:  # Spark's parse errors (and analysis errors of commands)
+            return _judge(spark_message(error))
+        # EXPLAIN reports an analysis error in its plan text instead of raising it.
+        plan = str(row[0]) if row else ""
+        if "AnalysisException:" in plan:
+            return _judge(plan.split("AnalysisException:", 1)[1])
+        if "Error occurred during query planning" in plan:
+            return "Spark could not plan the statement", False
         return "", True
+
+
+def _judge(message: str) -> tuple[str, bool]:
+    """A missing table is expected in the scratch schema; any other error is a failure."""
+    missing = _MISSING_TABLE.search(message)
+    if missing:
+        table = missing.group(1) or "a table"
+        return f"parsed, not explained: {table} does not exist in the scratch schema", True
+    return message.strip().splitlines()[0], False
 
 
 def example_mismatches(spark: SparkSession, examples: Iterable[Example]) -> list[str]:
