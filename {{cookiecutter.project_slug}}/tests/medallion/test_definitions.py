@@ -12,6 +12,7 @@ from databricks.bundles.jobs import Job
 from {{ cookiecutter.package_name }}.runtime.notebook import read_notebook
 from {{ cookiecutter.package_name }}.runtime.statements import split_statements, without_comments
 
+LAYER_TASKS = ("bronze", "silver", "gold", "maintenance")
 NOTEBOOKS = (
     "bronze/ingest.sql",
     "silver/transform.sql",
@@ -44,8 +45,9 @@ def test_tasks_retry_time_out_and_notify(jobs: dict[str, dict]) -> None:
         assert spec["email_notifications"]["on_failure"] == "${var.notification_emails}"
         assert spec["timeout_seconds"] > 0
         for task in spec["tasks"]:
-            assert task["max_retries"] >= 1, task["task_key"]
             assert task["timeout_seconds"] > 0, task["task_key"]
+            if task["task_key"] in LAYER_TASKS:  # a failed check (quality) would only fail again
+                assert task["max_retries"] >= 1, task["task_key"]
 
 
 def test_schedules_leave_pausing_to_the_targets(jobs: dict[str, dict]) -> None:
