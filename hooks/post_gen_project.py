@@ -33,6 +33,7 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "notebooks/maintenance",
         "notebooks/.sqlfluff",
         "resources/medallion.job.yml",
+        "resources/medallion_maintenance.job.yml",
         "tests/medallion",
         "benchmarks/pipeline_benchmark.py",
     ),

@@ -77,9 +77,9 @@ BAD_ANSWER_SETS = [
         id="blank-description-backslash-author",
     ),
     pytest.param(
-        {"project_name": "My Project!"},
-        ["project_slug: 'my_project!' is not a valid slug", "for example 'my_project'"],
-        id="slug-derived-from-punctuated-name",
+        {"project_slug": "1st_project"},
+        ["project_slug: '1st_project' is not a valid slug"],
+        id="slug-starting-with-a-digit",
     ),
     pytest.param(
         {"project_slug": "Sales-Analytics"},

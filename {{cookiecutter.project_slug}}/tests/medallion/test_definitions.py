@@ -23,8 +23,12 @@ NOTEBOOKS = (
 
 @pytest.fixture(scope="module")
 def jobs(project_root: Path) -> dict[str, dict]:
-    text = (project_root / "resources" / "medallion.job.yml").read_text()
-    return yaml.safe_load(text)["resources"]["jobs"]
+    """The medallion jobs: medallion and medallion_maintenance."""
+    found: dict[str, dict] = {}
+    for path in sorted((project_root / "resources").glob("medallion*.job.yml")):
+        found.update(yaml.safe_load(path.read_text())["resources"]["jobs"])
+    assert {"medallion", "medallion_maintenance"} <= set(found)
+    return found
 
 
 def test_jobs_are_valid_bundle_jobs(jobs: dict[str, dict]) -> None:

@@ -180,7 +180,10 @@ def test_several_rules_annotate_in_rule_order(spark: SparkSession, people: DataF
 
 
 FORMATS = {
-    "uuid": (["123e4567-e89b-12d3-a456-426614174000"], ["123e4567e89b12d3a456426614174000", "x"]),
+    "uuid": (
+        ["123e4567-e89b-12d3-a456-426614174000"],
+        ["123e4567e89b12d3a456426614174000", "x"],  # pragma: allowlist secret
+    ),
     "ipv4": (["192.168.0.1", "10.0.0.255"], ["256.1.1.1", "1.2.3", "a.b.c.d"]),
     "url": (["https://example.com/a?b=c", "ftp://files.example.org"], ["example.com", "http://"]),
     "phone_e164": (["+31612345678"], ["0612345678", "+0123456", "+31 6 1234"]),

@@ -9,7 +9,7 @@
 --     returns: true
 --   - call: "is_valid_uuid('123E4567-E89B-12D3-A456-426614174000')"
 --     returns: true
---   - call: "is_valid_uuid('123e4567e89b12d3a456426614174000')"
+--   - call: "is_valid_uuid('123e4567e89b12d3a456426614174000')"  # pragma: allowlist secret
 --     returns: false
 --   - call: "is_valid_uuid('not-a-uuid')"
 --     returns: false
