@@ -78,6 +78,7 @@ targets:
     resources:
       jobs:
         medallion:
+          name: Medallion (dev)
           description: dev only
 """
 
@@ -128,6 +129,7 @@ def test_jobs_sources_and_target_overrides(project: Path) -> None:
     job = bundle.job(None)
     assert job.key == "medallion"
     assert job.spec["description"] == "dev only"
+    assert job.name == "Medallion (dev)"
     assert job.source == project / "resources" / "jobs.yml"
     assert job.parameters == {"run_id": "x"}
     assert [task.kind for task in job.tasks] == ["notebook_task"]
@@ -226,3 +228,26 @@ def test_the_generated_bundle_loads_for_every_target(project_root: Path) -> None
         schema = bundle.resources["schemas"]["project_schema"]
         assert bundle.resolve(schema["catalog_name"]) == "spark_catalog"
         assert bundle.resolve(schema["name"])
+
+
+def test_edge_cases_of_files_users_and_values(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    (project / "resources" / "empty.yml").write_text("")
+    text = (project / "databricks.yml").read_text()
+    lookup = "      warehouse_id:\n        lookup:\n          warehouse: Prod\n"
+    (project / "databricks.yml").write_text(
+        text.replace("      catalog: prod\n", "      catalog: prod\n" + lookup)
+    )
+
+    def no_user() -> str:
+        raise KeyError("getpwuid(): uid not found")
+
+    monkeypatch.setattr("getpass.getuser", no_user)
+    bundle = load_bundle(project, "prod")
+    assert bundle.user_name == "local"
+    assert bundle.resolve(5) == 5
+    with pytest.raises(BundleError, match=r"a lookup \(\{'warehouse': 'Prod'\}\)"):
+        bundle.resolve("${var.warehouse_id}")
+    with pytest.raises(BundleError, match="does not exist"):
+        load_bundle(tmp_path_factory.mktemp("no_bundle"))

@@ -44,6 +44,14 @@ def test_csv_columns_by_header_with_rescued_values(spark: SparkSession, tmp_path
     ]
 
 
+def test_a_declared_column_missing_from_a_file_is_null(spark: SparkSession, tmp_path: Path) -> None:
+    (tmp_path / "e.csv").write_text("id\n7\n")
+    frame = read_files(spark, str(tmp_path), {"format": "csv", "header": True, **RESCUED})
+    assert [tuple(row) for row in frame.select("id", "quantity", "_rescued_data").collect()] == [
+        ("7", None, None)
+    ]
+
+
 def test_json_fields_nested_values_and_malformed_lines(spark: SparkSession, tmp_path: Path) -> None:
     path = tmp_path / "b.json"
     path.write_text(

@@ -285,6 +285,18 @@ def test_task_failures_are_reported_with_their_cause(
     assert message in (result.tasks[0].error or "")
 
 
+def test_a_module_function_runs_when_no_entry_point_matches(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # json.dumps is found as <package>.<entry_point>, as on Databricks, and fails without
+    # arguments: the task fails with the exception, the runner carries on.
+    wheel = {"package_name": "json", "entry_point": "dumps"}
+    root = make_project(tmp_path, "jobs_module", [{"task_key": "only", "python_wheel_task": wheel}])
+    result = runner_for(spark, root).run()
+    assert result.tasks[0].status == "failed"
+    assert "json:dumps raised TypeError" in (result.tasks[0].error or "")
+
+
 def test_the_entry_point_falls_back_to_a_module_function(
     spark: SparkSession, tmp_path: Path
 ) -> None:

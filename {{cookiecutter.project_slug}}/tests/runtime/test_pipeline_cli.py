@@ -32,6 +32,11 @@ resources:
     project_schema:
       catalog_name: ${var.catalog}
       name: ${var.schema}
+  volumes:
+    landing:
+      catalog_name: ${var.catalog}
+      schema_name: ${var.schema}
+      name: landing
 """
 
 JOB = """
@@ -51,6 +56,13 @@ resources:
             base_parameters:
               catalog: ${var.catalog}
               schema: ${var.schema}
+        - task_key: read
+          depends_on:
+            - task_key: write
+          notebook_task:
+            notebook_path: ../notebooks/read.sql
+            base_parameters:
+              landing: /Volumes/${var.catalog}/${var.schema}/landing
         - task_key: fail
           depends_on:
             - task_key: write
@@ -73,6 +85,13 @@ AS SELECT :greeting AS greeting;
 SELECT greeting FROM IDENTIFIER(:catalog || '.' || :schema || '.greetings');
 """
 
+READ = """
+-- Databricks notebook source
+CREATE WIDGET TEXT landing DEFAULT '/Volumes/dev/cli_test/landing';
+SELECT count(*) AS a_rows FROM read_files(:landing || '/a', format => 'csv', header => true);
+SELECT count(*) AS b_rows FROM read_files(:landing || '/b', format => 'csv', header => true);
+"""
+
 FAIL = """
 -- Databricks notebook source
 CREATE WIDGET TEXT fail DEFAULT 'no';
@@ -87,8 +106,12 @@ def project(tmp_path: Path, spark: SparkSession) -> Path:
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "databricks.yml").write_text(BUNDLE)
     (tmp_path / "resources" / "hello.job.yml").write_text(JOB)
-    for name, text in {"write.sql": WRITE, "fail.sql": FAIL}.items():
+    for name, text in {"write.sql": WRITE, "read.sql": READ, "fail.sql": FAIL}.items():
         (tmp_path / "notebooks" / name).write_text(textwrap.dedent(text).lstrip("\n"))
+    for folder in ("a", "b"):
+        landing = tmp_path / "fixtures" / "landing" / folder
+        landing.mkdir(parents=True)
+        (landing / f"{folder}.csv").write_text("id\n1\n")
     return tmp_path
 
 
@@ -104,6 +127,9 @@ def test_run_prints_tasks_tables_and_where_they_are(project: Path, spark: SparkS
     assert "succeeded" in output
     assert "greetings" in output
     assert "skipped CREATE WIDGET (lines 2, 3, 4, 5)" in output
+    assert "Seeded /Volumes/spark_catalog/cli_test/landing with 2 new file(s)" in output
+    assert "rewritten read_files(...) (lines 3, 4): read_files('/Volumes/" in output
+    assert "/landing/b') -> temporary view read_files_2" in output
     assert "Tables:" in output
     assert spark.table("spark_catalog.cli_test.greetings").first()["greeting"] == "hey"
 

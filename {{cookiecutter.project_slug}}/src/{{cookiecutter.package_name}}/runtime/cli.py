@@ -20,7 +20,8 @@ app = typer.Typer(
     help="Run the bundle's jobs and notebooks locally on Spark + Delta, on the data in fixtures/.",
     no_args_is_help=True,
 )
-console = Console(highlight=False)
+# soft_wrap: long lines (paths, statements) stay whole, so logs and CI output stay greppable.
+console = Console(highlight=False, soft_wrap=True)
 
 ProjectDir = Annotated[
     Path, typer.Option("--project-dir", help="Folder with databricks.yml (or below it).")

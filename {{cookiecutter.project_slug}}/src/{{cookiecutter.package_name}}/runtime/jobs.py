@@ -263,15 +263,16 @@ class LocalJobRunner:
         result.parameters = {"argv": " ".join(arguments)}
         self.on_event(RunEvent("started", result))
         function = _entry_point(package, entry_point)
+        command = " ".join([f"{package}:{entry_point}", *arguments])
         previous_argv = sys.argv
         sys.argv = [entry_point, *arguments]
         try:
             function()
         except SystemExit as exit_:
             if exit_.code not in (0, None):
-                raise TaskFailedError(
-                    f"{package}:{entry_point} {' '.join(arguments)} exited with code {exit_.code}"
-                ) from exit_
+                raise TaskFailedError(f"{command} exited with code {exit_.code}") from exit_
+        except Exception as error:  # the task's own code failed: the task fails, the job goes on
+            raise TaskFailedError(f"{command} raised {type(error).__name__}: {error}") from error
         finally:
             sys.argv = previous_argv
 

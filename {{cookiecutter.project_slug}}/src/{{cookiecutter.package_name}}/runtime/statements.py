@@ -204,10 +204,3 @@ def without_comments(sql: str) -> str:
         else:
             text += token.text
     return text.strip()
-
-
-def code_spans(sql: str) -> Iterator[tuple[int, str]]:
-    """(offset, text) of the parts of `sql` that are code: outside literals and comments."""
-    for token in tokenize(sql):
-        if token.kind is TokenKind.CODE:
-            yield token.start, token.text
