@@ -12,13 +12,14 @@ Three checks per file:
   step or another file creates that table); workspace-only statements and the constructs the
   runtime's translation table skips are reported, not run.
 
-The scratch schema is dropped at the end.
+The scratch schema (sqllib_validate_<random>) is dropped at the end.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,7 +40,7 @@ from .render import Rendered, RenderedStatement, render
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-SCRATCH_SCHEMA = "sqllib_validate"
+SCRATCH_SCHEMA_PREFIX = "sqllib_validate"
 _MISSING_TABLE = re.compile(r"\[(?:TABLE_OR_VIEW_NOT_FOUND|DELTA_TABLE_NOT_FOUND)\][^`]*(`[^ ]+`)?")
 
 
@@ -125,14 +126,11 @@ def sqlfluff_check(path: Path) -> Check:
 class SparkChecker:
     """Runs the Spark checks in a scratch schema that is dropped afterwards."""
 
-    def __init__(
-        self,
-        spark: SparkSession,
-        library: Library,
-        volumes: LocalVolumes,
-        schema: str = SCRATCH_SCHEMA,
-    ) -> None:
-        self.spark, self.library, self.schema = spark, library, schema
+    def __init__(self, spark: SparkSession, library: Library, volumes: LocalVolumes) -> None:
+        # A schema of its own per run: Spark caches functions by name for the whole session, so
+        # a function dropped with an earlier scratch schema would confuse CREATE OR REPLACE.
+        self.schema = f"{SCRATCH_SCHEMA_PREFIX}_{uuid.uuid4().hex[:12]}"
+        self.spark, self.library = spark, library
         self.executor = LocalExecutor(spark, volumes)
 
     def check(self, items: list[LibraryItem]) -> Iterable[tuple[LibraryItem, Check]]:
