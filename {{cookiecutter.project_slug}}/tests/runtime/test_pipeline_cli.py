@@ -63,6 +63,11 @@ resources:
             notebook_path: ../notebooks/read.sql
             base_parameters:
               landing: /Volumes/${var.catalog}/${var.schema}/landing
+        - task_key: python
+          depends_on:
+            - task_key: write
+          notebook_task:
+            notebook_path: ../notebooks/python.py
         - task_key: fail
           depends_on:
             - task_key: write
@@ -106,7 +111,13 @@ def project(tmp_path: Path, spark: SparkSession) -> Path:
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "databricks.yml").write_text(BUNDLE)
     (tmp_path / "resources" / "hello.job.yml").write_text(JOB)
-    for name, text in {"write.sql": WRITE, "read.sql": READ, "fail.sql": FAIL}.items():
+    notebooks = {
+        "write.sql": WRITE,
+        "read.sql": READ,
+        "python.py": "# Databricks notebook source\nprint('hello from Python')\n",
+        "fail.sql": FAIL,
+    }
+    for name, text in notebooks.items():
         (tmp_path / "notebooks" / name).write_text(textwrap.dedent(text).lstrip("\n"))
     for folder in ("a", "b"):
         landing = tmp_path / "fixtures" / "landing" / folder
@@ -128,6 +139,8 @@ def test_run_prints_tasks_tables_and_where_they_are(project: Path, spark: SparkS
     assert "greetings" in output
     assert "skipped CREATE WIDGET (lines 2, 3, 4, 5)" in output
     assert "Seeded /Volumes/spark_catalog/cli_test/landing with 2 new file(s)" in output
+    assert "hello from Python" in output
+    assert "0 + 1 Python" in output
     assert "rewritten read_files(...) (lines 3, 4): read_files('/Volumes/" in output
     assert "/landing/b') -> temporary view read_files_2" in output
     assert "Tables:" in output

@@ -128,13 +128,15 @@ def print_summary(result: JobRunResult) -> None:
     for path, copied in result.seeded.items():
         console.print(f"Seeded {path} with {copied} new file(s) from fixtures/.")
     tasks = Table(title=f"Tasks of {result.job} (run {result.run_id})")
-    for column in ("task", "type", "status", "seconds", "statements", "rows written"):
-        tasks.add_column(
-            column,
-            justify="right" if column in ("seconds", "statements", "rows written") else "left",
-        )
+    for column in ("task", "type", "status"):
+        tasks.add_column(column)
+    for column in ("seconds", "statements", "rows written"):
+        tasks.add_column(column, justify="right")
     for task in result.tasks:
-        statements = str(task.notebook.statements) if task.notebook else ""
+        statements = ""
+        if task.notebook:
+            python = task.notebook.python_cells
+            statements = f"{task.notebook.statements}" + (f" + {python} Python" if python else "")
         tasks.add_row(
             task.key,
             task.kind,
