@@ -95,14 +95,16 @@ def test_function_examples_that_do_not_hold_fail(reports: dict[str, FileReport])
 
 def test_statements_are_explained_or_said_why_not(reports: dict[str, FileReport]) -> None:
     copy = details(reports["copy_table"], "spark")
-    assert copy[0] == "0 of 1 statements explained"
-    assert "parsed, not explained:" in copy[1]
-    assert "does not exist in the scratch schema" in copy[1]
+    assert (
+        copy[0] == "statements: 1 parsed only (they read tables the scratch schema does not have)"
+    )
+    assert copy[1].startswith("copy_table, line 12: reads `")
+    assert copy[1].endswith("orders`, absent here")
     assert reports["copy_table"].ok
     probe = details(reports["probe"], "spark")
-    assert probe[0] == "1 of 3 statements explained"
+    assert probe[0] == "statements: 1 explained, 2 not run locally"
     assert "skipped locally: Unity Catalog privileges do not exist locally" in probe[1]
-    assert "workspace-only, not run locally (needs a warehouse)" in probe[2]
+    assert "workspace-only (needs a warehouse)" in probe[2]
 
 
 def test_spark_only_syntax_errors_fail(reports: dict[str, FileReport]) -> None:

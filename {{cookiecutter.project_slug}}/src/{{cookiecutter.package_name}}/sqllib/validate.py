@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -173,20 +174,23 @@ class SparkChecker:
 
     def _explain_all(self, rendered: Rendered) -> Check:
         self.spark.catalog.setCurrentDatabase(self.schema)
-        details, failed = [], False
+        details: list[str] = []
+        counts = dict.fromkeys(Explained, 0)
         for statement in rendered.statements:
-            outcome, ok = self._explain(statement)
-            failed = failed or not ok
-            if outcome:
-                details.append(f"{statement.source}, line {statement.line}: {outcome}")
-        explained = len(rendered.statements) - len(details)
-        summary = f"{explained} of {len(rendered.statements)} statements explained"
-        return Check("spark", CheckStatus.FAILED if failed else CheckStatus.OK, (summary, *details))
+            outcome, message = self._explain(statement)
+            counts[outcome] += 1
+            if message:
+                details.append(f"{statement.source}, line {statement.line}: {message}")
+        summary = ", ".join(
+            f"{count} {outcome.value}" for outcome, count in counts.items() if count
+        )
+        status = CheckStatus.FAILED if counts[Explained.FAILED] else CheckStatus.OK
+        return Check("spark", status, (f"statements: {summary}", *details))
 
-    def _explain(self, statement: RenderedStatement) -> tuple[str, bool]:
-        """('', True) when explained; else what happened, and whether that is acceptable."""
+    def _explain(self, statement: RenderedStatement) -> tuple[Explained, str]:
+        """How far Spark got with the statement, and what stopped it."""
         if statement.workspace_only:
-            return f"workspace-only, not run locally ({statement.workspace_only})", True
+            return Explained.NOT_RUN, f"workspace-only ({statement.workspace_only})"
         arguments = {b.name: self.executor.local_value(b) for b in statement.bindings}
         texts = {name: str(value) for name, value in arguments.items()}
         context = TranslationContext(self.spark, texts, self.executor.volumes)
@@ -194,12 +198,15 @@ class SparkChecker:
             with quiet_spark_errors():
                 translation = translate(statement.sql, context)
                 if translation.sql is None:
-                    return f"skipped locally: {translation.applied[0].rule.local}", True
+                    return (
+                        Explained.NOT_RUN,
+                        f"skipped locally: {translation.applied[0].rule.local}",
+                    )
                 row = self.spark.sql("EXPLAIN EXTENDED " + translation.sql, args=arguments).first()
         except (ReadFilesError, VolumePathError) as error:
-            return f"parsed, not explained: {error}", True
+            return Explained.PARSED, str(error)
         except UnsupportedConstructError as error:
-            return str(error), False
+            return Explained.FAILED, str(error)
         except Exception as error:  # Spark's parse errors (and analysis errors of commands)
             return _judge(spark_message(error))
         # EXPLAIN reports an analysis error in its plan text instead of raising it.
@@ -207,17 +214,33 @@ class SparkChecker:
         if "AnalysisException:" in plan:
             return _judge(plan.split("AnalysisException:", 1)[1])
         if "Error occurred during query planning" in plan:
-            return "Spark could not plan the statement", False
-        return "", True
+            return Explained.FAILED, "Spark could not plan the statement"
+        return Explained.EXPLAINED, ""
 
 
-def _judge(message: str) -> tuple[str, bool]:
+class Explained(StrEnum):
+    EXPLAINED = "explained"
+    PARSED = "parsed only (they read tables the scratch schema does not have)"
+    NOT_RUN = "not run locally"
+    FAILED = "failed"
+
+
+def _judge(message: str) -> tuple[Explained, str]:
     """A missing table is expected in the scratch schema; any other error is a failure."""
     missing = _MISSING_TABLE.search(message)
     if missing:
-        table = missing.group(1) or "a table"
-        return f"parsed, not explained: {table} does not exist in the scratch schema", True
-    return message.strip().splitlines()[0], False
+        return Explained.PARSED, f"reads {missing.group(1) or 'a table'}, absent here"
+    return Explained.FAILED, message.strip().splitlines()[0]
+
+
+@contextmanager
+def _quiet_executor_log(spark: SparkSession) -> Iterator[None]:
+    """A function refusing its arguments fails a Spark task, which Spark logs as an ERROR."""
+    spark.sparkContext.setLogLevel("OFF")
+    try:
+        yield
+    finally:
+        spark.sparkContext.setLogLevel("ERROR")
 
 
 def example_mismatches(spark: SparkSession, examples: Iterable[Example]) -> list[str]:
@@ -245,7 +268,7 @@ def example_mismatches(spark: SparkSession, examples: Iterable[Example]) -> list
 
 def _raising_mismatch(spark: SparkSession, example: Example) -> list[str]:
     try:
-        with quiet_spark_errors():
+        with quiet_spark_errors(), _quiet_executor_log(spark):
             spark.sql(f"SELECT {example.call}").collect()
     except Exception as error:  # the error is the expected outcome
         if str(example.raises) in str(error):
