@@ -284,7 +284,7 @@ RULES: tuple[Rule, ...] = (
         _statement(r"COPY\s+INTO\b"),
         Action.REJECT,
         "COPY INTO is Databricks-only; load with INSERT INTO ... SELECT ... FROM read_files(...) "
-        "and skip files already loaded (see notebooks/bronze), or mark the cell workspace-only",
+        "and skip files already loaded, or mark the cell workspace-only",
     ),
     Rule(
         "STREAMING TABLE / MATERIALIZED VIEW",
