@@ -434,7 +434,12 @@ def _report_apply(result: ApplyResult, as_json: bool) -> None:
     if result.outcomes and all(o.status is not Status.RAN for o in result.outcomes):
         _print_plan(result)
         return
-    table = Table("#", "From", "Status", "Statement", "What happened", "s")
+    table = Table("#")
+    table.add_column("From", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Statement", no_wrap=True, overflow="ellipsis", max_width=48)
+    table.add_column("What happened")
+    table.add_column("s", justify="right")
     for number, outcome in enumerate(result.outcomes, start=1):
         style = _STATUS_STYLE[outcome.status.value]
         table.add_row(
