@@ -230,3 +230,24 @@ def test_apply_on_a_warehouse_uses_the_statement_execution_api(
     assert denied.exit_code == 1
     assert "warehouse: FAILED: PERMISSION_DENIED" in denied.output
     assert local_session == []
+
+
+def test_the_library_is_found_from_the_project_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(LIBRARY_ROOT.parent / "src")
+    assert sql("list", "--kind", "template").exit_code == 0
+    monkeypatch.chdir(tmp_path)  # no databricks.yml above: sql/ of the current folder
+    result = sql("list")
+    assert result.exit_code == 2
+    assert f"no SQL library at {tmp_path / 'sql'}" in flat(result.output)
+
+
+def test_render_highlights_sql_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    monkeypatch.setattr(sql_cli, "console", Console(force_terminal=True, width=120))
+    result = sql("render", "quarter_label", *LIBRARY)
+    assert result.exit_code == 0
+    assert "\x1b[" in result.output  # colour codes
+    assert "quarter_label" in result.output

@@ -10,7 +10,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -24,6 +24,11 @@ from .library import Kind, Library, LibraryError, LibraryItem
 from .render import Rendered, render
 from .validate import CheckStatus, FileReport, validate_library
 from .values import ParameterValueError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from ..runtime.volumes import LocalVolumes
 
 app = typer.Typer(
     help="The SQL library in sql/: patterns, functions and templates to list, show, render, "
@@ -332,7 +337,8 @@ def _print_reports(reports: list[FileReport]) -> None:
     console.print(f"[{style}]{len(reports) - failed} of {len(reports)} files valid[/]")
 
 
-def _local_session(local_dir: Path | None):
+def _local_session(local_dir: Path | None) -> tuple[SparkSession, LocalVolumes]:
+    """The project's local Spark session and volumes, as `pipeline run` uses them."""
     from ..runtime.session import local_spark
     from ..runtime.volumes import LocalVolumes
 

@@ -113,7 +113,10 @@ class Library:
     def load(cls, root: Path) -> Library:
         """Read every file under `root` (the `sql/` folder); broken files become problems."""
         if not root.is_dir():
-            raise LibraryError(f"no SQL library at {root}: expected a folder with patterns/, ...")
+            raise LibraryError(
+                f"no SQL library at {root}: expected a folder with patterns/, functions/ "
+                "and templates/"
+            )
         library = cls(root)
         try:
             shared = read_shared_parameters(root / SHARED_PARAMETERS_FILE)
