@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -101,7 +102,9 @@ def validate_library(
         if report.path.suffix == ".sql":
             report.checks.append(sqlfluff_check(report.path))
     if spark is not None:
-        checker = SparkChecker(spark, library, volumes or LocalVolumes(library.root / ".validate"))
+        # Without a volume folder, /Volumes paths map to an empty temporary one.
+        fallback = LocalVolumes(Path(tempfile.gettempdir()) / "sqllib-validate-volumes")
+        checker = SparkChecker(spark, library, volumes or fallback)
         by_name = {report.name: report for report in reports}
         for item, check in checker.check(items):
             by_name[item.name].checks.append(check)
