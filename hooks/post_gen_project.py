@@ -35,6 +35,8 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "resources/medallion.job.yml",
         "resources/medallion_maintenance.job.yml",
         "tests/medallion",
+        # The quality task's test runs the medallion job, so it goes with the medallion.
+        "tests/quality/test_medallion_quality.py",
         "benchmarks/pipeline_benchmark.py",
     ),
     ("include_etl", "no"): (
