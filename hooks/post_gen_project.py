@@ -20,6 +20,8 @@ ANSWERS = {
     "include_etl": "{{ cookiecutter.include_etl }}",
     "include_quality": "{{ cookiecutter.include_quality }}",
     "include_admin": "{{ cookiecutter.include_admin }}",
+    "include_streaming": "{{ cookiecutter.include_streaming }}",
+    "include_ml": "{{ cookiecutter.include_ml }}",
     "ci_provider": "{{ cookiecutter.ci_provider }}",
 }
 
@@ -62,8 +64,22 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "fixtures/system_tables",
         "resources/admin_audit.job.yml",
         "resources/monitoring.dashboard.yml",
-        "dashboards",
+        "dashboards/monitoring.lvdash.json",
         "benchmarks/admin_listing.py",
+    ),
+    ("include_streaming", "no"): (
+        "src/{package}/streaming",
+        "tests/streaming",
+        "fixtures/events",
+        "resources/streaming.job.yml",
+        "resources/streaming.dashboard.yml",
+        "dashboards/streaming.lvdash.json",
+    ),
+    ("include_ml", "no"): (
+        "src/{package}/ml",
+        "tests/ml",
+        "resources/ml.job.yml",
+        "resources/ml.mlflow.yml",
     ),
     ("compute", "serverless"): ("resources/clusters.yml",),
     ("ci_provider", "none"): (".github",),
@@ -82,13 +98,19 @@ def paths_to_remove(answers: dict[str, str]) -> list[str]:
 
 
 def remove(project_root: Path, relative_paths: list[str]) -> None:
-    """Delete files and folders; paths already gone are fine (hooks may run twice)."""
+    """Delete files and folders; paths already gone are fine (hooks may run twice).
+
+    A folder that two components share (such as dashboards/) goes once both left it empty.
+    """
     for relative in relative_paths:
         path = project_root / relative
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+        parent = path.parent
+        if parent != project_root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
 
 
 def next_steps(answers: dict[str, str]) -> str:

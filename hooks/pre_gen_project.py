@@ -44,6 +44,8 @@ ANSWERS: dict[str, str] = {
     "include_etl": "{{ cookiecutter.include_etl | string | urlencode }}",
     "include_quality": "{{ cookiecutter.include_quality | string | urlencode }}",
     "include_admin": "{{ cookiecutter.include_admin | string | urlencode }}",
+    "include_streaming": "{{ cookiecutter.include_streaming | string | urlencode }}",
+    "include_ml": "{{ cookiecutter.include_ml | string | urlencode }}",
     "ci_provider": "{{ cookiecutter.ci_provider | string | urlencode }}",
     "notification_email": "{{ cookiecutter.notification_email | string | urlencode }}",
     "service_principal_application_id": (
@@ -54,7 +56,22 @@ ANSWERS: dict[str, str] = {
 
 # The one definition of a yes/no answer (see the module docstring).
 YES_NO = ("yes", "no")
-COMPONENT_SWITCHES = ("include_medallion", "include_etl", "include_quality", "include_admin")
+COMPONENT_SWITCHES = (
+    "include_medallion",
+    "include_etl",
+    "include_quality",
+    "include_admin",
+    "include_streaming",
+    "include_ml",
+)
+# component -> (the component it builds on, what it uses from it)
+REQUIRES: dict[str, tuple[str, str]] = {
+    "include_streaming": (
+        "include_quality",
+        "it checks every micro-batch with the data-quality framework",
+    ),
+    "include_ml": ("include_medallion", "its features are built from the medallion's gold tables"),
+}
 
 # Allowed values of the choice questions; a template test keeps them equal to cookiecutter.json.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -474,6 +491,8 @@ VALIDATORS: dict[str, Check] = {
     "include_etl": check_choice,
     "include_quality": check_choice,
     "include_admin": check_choice,
+    "include_streaming": check_choice,
+    "include_ml": check_choice,
     "ci_provider": check_choice,
     "notification_email": check_email,
     "service_principal_application_id": check_service_principal,
@@ -489,6 +508,16 @@ def check_some_component(answers: Mapping[str, str]) -> str | None:
         f"{', '.join(COMPONENT_SWITCHES)}: all are 'no', so the project would contain no "
         "workflow or tool; answer yes to at least one"
     )
+
+
+def check_requirements(answers: Mapping[str, str]) -> list[str]:
+    """A component that builds on another needs that one too."""
+    return [
+        f"{component} and {required}: {component} is 'yes' but {required} is 'no', and {why}; "
+        f"answer {required}=yes or {component}=no"
+        for component, (required, why) in REQUIRES.items()
+        if answers[component] == "yes" and answers[required] == "no"
+    ]
 
 
 def check_prod_isolated(answers: Mapping[str, str], other: str) -> str | None:
@@ -543,7 +572,11 @@ def combination_problems(answers: Mapping[str, str]) -> list[str]:
         check_prod_isolated(answers, "staging"),
         check_prod_isolated(answers, "dev"),
     ]
-    return [message for message in found if message] + check_cloud_matches_hosts(answers)
+    return (
+        [message for message in found if message]
+        + check_requirements(answers)
+        + check_cloud_matches_hosts(answers)
+    )
 
 
 def find_problems(answers: Mapping[str, str]) -> list[str]:

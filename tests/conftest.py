@@ -33,6 +33,18 @@ COOKIECUTTER_JSON = TEMPLATE_ROOT / "cookiecutter.json"
 
 SERVICE_PRINCIPAL = "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 
+COMPONENTS_OFF = {
+    switch: "no"
+    for switch in (
+        "include_medallion",
+        "include_etl",
+        "include_quality",
+        "include_admin",
+        "include_streaming",
+        "include_ml",
+    )
+}
+
 # Named answer sets. "default" takes every default (aws, serverless, every component on,
 # GitHub CI, no service principal, Python 3.11). The rows below spread the remaining values so
 # that every cloud meets both computes, every component is on and off under both computes (the
@@ -52,6 +64,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "compute": "serverless",
         "include_quality": "no",
         "include_admin": "no",
+        "include_streaming": "no",
         "ci_provider": "none",
         "python_version": "3.12",
     },
@@ -61,6 +74,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "compute": "classic",
         "include_etl": "no",
         "include_admin": "no",
+        "include_ml": "no",
         "service_principal_application_id": SERVICE_PRINCIPAL,
     },
     "gcp_serverless_partial": {
@@ -68,6 +82,8 @@ MATRIX: dict[str, dict[str, str]] = {
         "compute": "serverless",
         "include_medallion": "no",
         "include_quality": "no",
+        "include_streaming": "no",
+        "include_ml": "no",
         "ci_provider": "none",
         "service_principal_application_id": SERVICE_PRINCIPAL,
         "python_version": "3.12",
@@ -77,32 +93,35 @@ MATRIX: dict[str, dict[str, str]] = {
         "compute": "classic",
         "include_medallion": "no",
         "include_etl": "no",
+        "include_ml": "no",
         "ci_provider": "none",
     },
-    # Each component alone: catches a component that silently needs another one.
+    # Each component alone (with only what it builds on): catches a component that silently
+    # needs another one.
     "only_medallion": {
-        "include_etl": "no",
-        "include_quality": "no",
-        "include_admin": "no",
+        **COMPONENTS_OFF,
+        "include_medallion": "yes",
         "compute": "classic",
     },
-    "only_etl": {
-        "include_medallion": "no",
-        "include_quality": "no",
-        "include_admin": "no",
-    },
+    "only_etl": {**COMPONENTS_OFF, "include_etl": "yes"},
     "only_quality": {
-        "include_medallion": "no",
-        "include_etl": "no",
-        "include_admin": "no",
+        **COMPONENTS_OFF,
+        "include_quality": "yes",
         "compute": "classic",
         "cloud": "gcp",
     },
-    "only_admin": {
-        "include_medallion": "no",
-        "include_etl": "no",
-        "include_quality": "no",
-        "cloud": "azure",
+    "only_admin": {**COMPONENTS_OFF, "include_admin": "yes", "cloud": "azure"},
+    "only_streaming": {
+        **COMPONENTS_OFF,
+        "include_streaming": "yes",
+        "include_quality": "yes",
+        "compute": "classic",
+    },
+    "only_ml": {
+        **COMPONENTS_OFF,
+        "include_ml": "yes",
+        "include_medallion": "yes",
+        "cloud": "gcp",
     },
 }
 

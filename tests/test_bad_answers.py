@@ -24,12 +24,15 @@ from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 AZURE_HOST = "https://adb-1234567890123456.7.azuredatabricks.net"
-ALL_COMPONENTS_OFF = {
-    "include_medallion": "no",
-    "include_etl": "no",
-    "include_quality": "no",
-    "include_admin": "no",
-}
+COMPONENT_SWITCHES = (
+    "include_medallion",
+    "include_etl",
+    "include_quality",
+    "include_admin",
+    "include_streaming",
+    "include_ml",
+)
+ALL_COMPONENTS_OFF = dict.fromkeys(COMPONENT_SWITCHES, "no")
 
 
 @pytest.fixture
@@ -199,8 +202,18 @@ BAD_ANSWER_SETS = [
     ),
     pytest.param(
         ALL_COMPONENTS_OFF,
-        ["include_medallion, include_etl, include_quality, include_admin: all are 'no'"],
+        [", ".join(COMPONENT_SWITCHES) + ": all are 'no'"],
         id="nothing-to-generate",
+    ),
+    pytest.param(
+        {"include_quality": "no"},
+        ["include_streaming and include_quality: include_streaming is 'yes' but"],
+        id="streaming-without-quality",
+    ),
+    pytest.param(
+        {"include_medallion": "no"},
+        ["include_ml and include_medallion: include_ml is 'yes' but"],
+        id="ml-without-medallion",
     ),
     pytest.param(
         {"staging_catalog": "main", "prod_catalog": "main"},

@@ -372,8 +372,37 @@ def test_all_components_off_is_refused() -> None:
 
 
 @pytest.mark.parametrize("kept", pre_gen.COMPONENT_SWITCHES)
-def test_one_component_is_enough(kept: str) -> None:
-    assert pre_gen.combination_problems(answers(**{**ALL_OFF, kept: "yes"})) == []
+def test_one_component_with_what_it_builds_on_is_enough(kept: str) -> None:
+    builds_on = [
+        required for component, (required, _) in pre_gen.REQUIRES.items() if component == kept
+    ]
+    selected = {**ALL_OFF, kept: "yes", **dict.fromkeys(builds_on, "yes")}
+
+    assert pre_gen.combination_problems(answers(**selected)) == []
+
+
+@pytest.mark.parametrize(
+    ("component", "required", "reason"),
+    [
+        ("include_streaming", "include_quality", "checks every micro-batch"),
+        ("include_ml", "include_medallion", "built from the medallion's gold tables"),
+    ],
+)
+def test_component_without_what_it_builds_on_is_refused(
+    component: str, required: str, reason: str
+) -> None:
+    problems = pre_gen.combination_problems(answers(**{required: "no"}))
+
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{component} and {required}: {component} is 'yes' but")
+    assert reason in problems[0]
+    assert problems[0].endswith(f"answer {required}=yes or {component}=no")
+
+
+def test_component_off_needs_nothing() -> None:
+    selected = answers(include_quality="no", include_streaming="no")
+
+    assert pre_gen.combination_problems(selected) == []
 
 
 @pytest.mark.parametrize(
@@ -492,7 +521,7 @@ def test_main_reports_every_problem_on_stderr_and_exits_1(
         "  - prod_workspace_host",
         "  - dev_catalog",
         "  - service_principal_application_id",
-        "  - include_medallion, include_etl, include_quality, include_admin",
+        "  - " + ", ".join(pre_gen.COMPONENT_SWITCHES),
     ]
     assert lines[-1] == "Nothing was generated. Run cookiecutter again with corrected answers."
     # Idempotent: a second run (cruft re-runs hooks) says exactly the same.
@@ -573,7 +602,17 @@ def test_remove_twice_and_missing_paths_are_fine(tmp_path: Path) -> None:
     post_gen.remove(tmp_path, doomed)
     post_gen.remove(tmp_path, doomed)
 
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_shared_folder_goes_only_once_empty(tmp_path: Path) -> None:
+    make_tree(tmp_path, ["dashboards/monitoring.lvdash.json", "dashboards/streaming.lvdash.json"])
+
+    post_gen.remove(tmp_path, ["dashboards/monitoring.lvdash.json"])
+    assert [p.name for p in (tmp_path / "dashboards").iterdir()] == ["streaming.lvdash.json"]
+
+    post_gen.remove(tmp_path, ["dashboards/streaming.lvdash.json"])
+    assert not (tmp_path / "dashboards").exists()
 
 
 def test_next_steps_names_the_project_and_only_existing_make_targets() -> None:
