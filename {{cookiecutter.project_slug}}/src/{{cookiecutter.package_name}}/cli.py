@@ -11,6 +11,9 @@ from .admin.cli import app as admin_app
 {%- if cookiecutter.include_etl == "yes" %}
 from .etl.cli import app as etl_app
 {%- endif %}
+{%- if cookiecutter.include_ml == "yes" %}
+from .ml.cli import app as ml_app
+{%- endif %}
 {%- if cookiecutter.include_admin == "yes" %}
 from .monitoring.cli import app as monitor_app
 {%- endif %}
@@ -35,6 +38,9 @@ app.add_typer(monitor_app, name="monitor")
 {%- endif %}
 {%- if cookiecutter.include_quality == "yes" %}
 app.add_typer(quality_app, name="quality")
+{%- endif %}
+{%- if cookiecutter.include_ml == "yes" %}
+app.add_typer(ml_app, name="ml")
 {%- endif %}
 app.add_typer(sql_app, name="sql")
 
