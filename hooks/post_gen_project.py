@@ -79,6 +79,8 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "src/{package}/ml",
         "tests/ml",
         "resources/ml.job.yml",
+        "resources/ml_inference.job.yml",
+        "resources/ml_monitoring.job.yml",
         "resources/ml.mlflow.yml",
     ),
     ("compute", "serverless"): ("resources/clusters.yml",),

@@ -96,6 +96,8 @@ class WorkspaceState:
     clusters: dict[str, dict[str, Any]] = field(default_factory=dict)
     dashboards: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: dict[str, dict[str, Any]] = field(default_factory=dict)
+    experiments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    registered_models: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class FakeWorkspace:
@@ -557,6 +559,72 @@ def get_published(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -
     return ws.state.published[dashboard["dashboard_id"]]
 
 
+# --- MLflow experiments and Unity Catalog registered models ------------------------------------
+
+
+def create_experiment(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    name = request.body["name"]
+    if any(e["name"] == name for e in ws.state.experiments.values()):
+        raise ApiError(
+            HTTPStatus.BAD_REQUEST, "RESOURCE_ALREADY_EXISTS", f"Experiment '{name}' already exists"
+        )
+    parent = str(PurePosixPath(_folder(name)).parent)
+    if ws.state.objects.get(parent, {}).get("object_type") != "DIRECTORY":
+        raise not_found(f"Parent directory ({parent})")
+    experiment_id = str(ws._new_id())
+    ws.state.experiments[experiment_id] = {
+        **request.body,
+        "experiment_id": experiment_id,
+        "lifecycle_stage": "active",
+    }
+    return {"experiment_id": experiment_id}
+
+
+def _experiment(ws: FakeWorkspace, experiment_id: str) -> dict[str, Any]:
+    experiment = ws.state.experiments.get(experiment_id)
+    if experiment is None:
+        raise not_found(f"Experiment {experiment_id}")
+    return experiment
+
+
+def get_experiment(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    return {"experiment": _experiment(ws, request.query.get("experiment_id", [""])[0])}
+
+
+def update_experiment(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    experiment = _experiment(ws, str(request.body["experiment_id"]))
+    if "new_name" in request.body:
+        experiment["name"] = request.body["new_name"]
+    return {}
+
+
+def create_registered_model(ws: FakeWorkspace, request: RecordedRequest, _: re.Match[str]) -> Any:
+    body = request.body
+    schema = f"{body['catalog_name']}.{body['schema_name']}"
+    full_name = f"{schema}.{body['name']}"
+    if schema not in ws.state.schemas:
+        raise ApiError(
+            HTTPStatus.NOT_FOUND, "SCHEMA_DOES_NOT_EXIST", f"Schema of {full_name} does not exist."
+        )
+    if full_name in ws.state.registered_models:
+        raise ApiError(
+            HTTPStatus.CONFLICT, "RESOURCE_ALREADY_EXISTS", f"Model '{full_name}' already exists"
+        )
+    ws.state.registered_models[full_name] = {
+        **body,
+        "full_name": full_name,
+        "owner": request.principal,
+    }
+    return ws.state.registered_models[full_name]
+
+
+def get_registered_model(ws: FakeWorkspace, _: RecordedRequest, match: re.Match[str]) -> Any:
+    full_name = unquote(match["full_name"])
+    if full_name not in ws.state.registered_models:
+        raise not_found(f"Registered model '{full_name}'")
+    return ws.state.registered_models[full_name]
+
+
 ROUTES: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
     (method, re.compile(pattern), handler)
     for method, pattern, handler in (
@@ -600,6 +668,11 @@ ROUTES: tuple[tuple[str, re.Pattern[str], Handler], ...] = tuple(
             publish_dashboard,
         ),
         ("GET", r"/api/2\.0/lakeview/dashboards/(?P<dashboard_id>\w+)/published", get_published),
+        ("POST", r"/api/2\.0/mlflow/experiments/create", create_experiment),
+        ("GET", r"/api/2\.0/mlflow/experiments/get", get_experiment),
+        ("POST", r"/api/2\.0/mlflow/experiments/update", update_experiment),
+        ("POST", r"/api/2\.1/unity-catalog/models", create_registered_model),
+        ("GET", r"/api/2\.1/unity-catalog/models/(?P<full_name>[^/]+)", get_registered_model),
     )
 )
 

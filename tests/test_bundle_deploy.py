@@ -33,6 +33,8 @@ CREATE_CALLS = (
     ("POST", "/api/2.2/jobs/create"),
     ("POST", "/api/2.1/unity-catalog/schemas"),
     ("POST", "/api/2.1/unity-catalog/volumes"),
+    ("POST", "/api/2.0/mlflow/experiments/create"),
+    ("POST", "/api/2.1/unity-catalog/models"),
 )
 
 
@@ -177,3 +179,21 @@ def test_dashboards_were_created_and_published_on_the_looked_up_warehouse(
         assert "/Workspace" + dashboard["parent_path"] == resource_path
         published = deployment.workspace.state.published[dashboard["dashboard_id"]]
         assert published["warehouse_id"] == warehouse
+
+
+def test_ml_experiment_and_registered_model_were_created_for_the_developer(
+    deployment: Deployment,
+) -> None:
+    if deployment.answers["include_ml"] != "yes":
+        pytest.skip("the project has no machine-learning component")
+    schema = f"{deployment.answers['dev_catalog']}.{SHORT_NAME}_{deployment.answers['schema']}"
+    models = deployment.workspace.state.registered_models
+    assert set(models) == {f"{schema}.dev_{SHORT_NAME}_customer_repurchase"}
+    experiments = [e["name"] for e in deployment.workspace.state.experiments.values()]
+    slug = deployment.answers["project_slug"]
+    assert experiments == [f"/Users/{DEFAULT_USER}/{DEV_PREFIX}{slug}_dev_customer_repurchase"]
+    training = next(job for job in deployment.jobs() if job["name"].endswith("ml training"))
+    train = next(task for task in training["tasks"] if task["task_key"] == "train")
+    arguments = train["python_wheel_task"]["parameters"]
+    assert arguments[arguments.index("--experiment") + 1] == experiments[0]
+    assert arguments[arguments.index("--model-name") + 1] == f"dev_{SHORT_NAME}_customer_repurchase"

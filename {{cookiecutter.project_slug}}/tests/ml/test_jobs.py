@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
 from {{ cookiecutter.package_name }}.cli import app
+from {{ cookiecutter.package_name }}.ml import cli as ml_cli
 from {{ cookiecutter.package_name }}.ml.config import (
     FEATURE_TABLE,
     MONITORING_TABLE,
@@ -28,7 +30,7 @@ def test_training_inference_and_monitoring_jobs_run_locally(
 ) -> None:
     runner = CliRunner()
     demo = ["ml", "demo-orders", "--catalog", "spark_catalog", "--schema", SCHEMA]
-    created = runner.invoke(app, [*demo, "--customers", "150", "--replace"])
+    created = runner.invoke(app, [*demo, "--replace"])
     assert created.exit_code == 0, created.output
     refused = runner.invoke(app, demo)
     assert refused.exit_code == 1
@@ -63,9 +65,9 @@ def test_commands_report_what_is_missing(spark: SparkSession) -> None:
     common = ["--catalog", "spark_catalog", "--schema", "ml_nothing"]
     for command, message in (
         (["features"], "no order that is not cancelled"),
-        (["train", "--experiment", "/Users/tester/none"], "Table or view"),
+        (["train", "--experiment", "/Users/tester/none"], "no order that is not cancelled"),
         (["score"], "has the alias 'champion'"),
-        (["promote"], "Table or view"),
+        (["promote"], "no order that is not cancelled"),
         (["monitor"], "nothing to monitor"),
     ):
         result = runner.invoke(app, ["ml", *command, *common])
@@ -74,3 +76,24 @@ def test_commands_report_what_is_missing(spark: SparkSession) -> None:
     bad = runner.invoke(app, ["ml", "score", "--catalog", "spark_catalog", "--schema", "Bad"])
     assert bad.exit_code == 2
     assert "not a valid Unity Catalog name" in bad.output
+
+
+def test_demo_orders_go_where_pipeline_run_keeps_its_tables(
+    monkeypatch: pytest.MonkeyPatch, project_root: Path, tmp_path: Path
+) -> None:
+    """Without a running session, the command starts the one `pipeline run` uses."""
+    started: list[tuple[Path, bool]] = []
+
+    def fake_local_spark(warehouse: Path, *, persistent_catalog: bool) -> str:
+        started.append((warehouse, persistent_catalog))
+        return "session"
+
+    monkeypatch.setattr(ml_cli.SparkSession, "getActiveSession", staticmethod(lambda: None))
+    monkeypatch.setattr(ml_cli, "local_spark", fake_local_spark)
+    monkeypatch.chdir(project_root)
+    assert ml_cli._local_session(None) == "session"
+    assert ml_cli._local_session(tmp_path / "elsewhere") == "session"
+    assert started == [
+        ((project_root / ".local").resolve() / "warehouse", True),
+        ((tmp_path / "elsewhere").resolve() / "warehouse", True),
+    ]

@@ -10,7 +10,12 @@ import pytest
 from mlflow import MlflowClient
 
 from {{ cookiecutter.package_name }}.ml.config import FEATURE_COLUMNS, LABEL_COLUMN
-from {{ cookiecutter.package_name }}.ml.dataset import InsufficientDataError, inputs, split_in_time
+from {{ cookiecutter.package_name }}.ml.dataset import (
+    TRAINING_WINDOW_DAYS,
+    InsufficientDataError,
+    inputs,
+    split_in_time,
+)
 from {{ cookiecutter.package_name }}.ml.registry import CHALLENGER, CHAMPION, version_by_alias
 from {{ cookiecutter.package_name }}.ml.training import BASELINE_ARTIFACT, PREDICTION, build_model
 
@@ -24,6 +29,8 @@ def test_hold_out_is_the_latest_labelled_cutoff_and_training_ends_a_horizon_befo
     assert set(examples.holdout["as_of"]) == {pd.Timestamp(examples.holdout_as_of)}
     horizon = timedelta(days=trained.config.horizon_days)
     assert examples.train["as_of"].max() + horizon <= pd.Timestamp(examples.holdout_as_of)
+    window = timedelta(days=TRAINING_WINDOW_DAYS)
+    assert examples.train["as_of"].min() + horizon + window > pd.Timestamp(examples.holdout_as_of)
     assert examples.train[LABEL_COLUMN].nunique() == 2
 
 

@@ -9,18 +9,22 @@ exits 1 when a check alerts, so the job fails and its failure emails go out.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from pyspark.sql import SparkSession
 from rich.console import Console
+from rich.markup import escape
 
-from ..runtime import get_spark
+from ..runtime import get_spark, local_spark
+from ..runtime.bundle import BundleError, find_project_root
 from .config import DEFAULT_MODEL, MlConfig
 from .dataset import InsufficientDataError, labelled_examples, split_in_time
 from .demo import History, write_demo_orders
 from .features import NoOrdersError, build_feature_table
 from .inference import NoFeaturesError, NoModelError, score
-from .monitoring import ALERT, Thresholds, monitor
+from .model_monitor import ALERT, Thresholds, monitor
 from .registry import CHAMPION, NoChallengerError, promote
 from .tracking import store_for, use_experiment, use_store
 from .training import train
@@ -58,7 +62,7 @@ def _config(catalog: str, schema: str, model: str = DEFAULT_MODEL, horizon: int 
 
 
 def _fail(error: Exception) -> typer.Exit:
-    console.print(f"[bold red]{error}[/]")
+    console.print(f"[bold red]{escape(str(error))}[/]")
     return typer.Exit(code=1)
 
 
@@ -182,7 +186,7 @@ def monitor_command(
         raise _fail(error) from None
     for check in report.checks:
         style = {ALERT: "red", "warn": "yellow"}.get(check.status, "green")
-        console.print(f"[{style}]{check.describe()}[/]")
+        console.print(f"[{style}]{escape(check.describe())}[/]")
     summary = (
         f"{report.model} version {report.version}: {len(report.checks)} checks, "
         f"{len(report.warnings)} warnings, {len(report.alerts)} alerts"
@@ -200,13 +204,28 @@ def demo_orders_command(
     customers: Annotated[int, typer.Option(help="How many customers.")] = 400,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
     replace: Annotated[bool, typer.Option(help="Overwrite an existing silver_orders.")] = False,
+    local_dir: Annotated[
+        Path | None,
+        typer.Option(help="Local tables of `pipeline run` [default: <project>/.local]."),
+    ] = None,
 ) -> None:
-    """Local only: write a synthetic two-year order history as silver_orders, to train on."""
+    """Local only: write a synthetic four-year order history as silver_orders, to train on."""
     config = _config(catalog, schema)
     try:
+        spark = _local_session(local_dir)
         table, rows = write_demo_orders(
-            get_spark(), config, History(customers=customers, seed=seed), replace=replace
+            spark, config, History(customers=customers, seed=seed), replace=replace
         )
-    except (*FAILURES, ValueError) as error:
+    except (*FAILURES, BundleError, ValueError) as error:
         raise _fail(error) from None
     console.print(f"{table}: {rows} demo orders of {customers} customers")
+
+
+def _local_session(local_dir: Path | None) -> SparkSession:
+    """The active session (tests, notebooks), else the one `pipeline run` uses: tables and
+    catalog under <project>/.local, so the jobs run there find the demo orders."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    local = local_dir or find_project_root(Path()) / ".local"
+    return local_spark(local.resolve() / "warehouse", persistent_catalog=True)

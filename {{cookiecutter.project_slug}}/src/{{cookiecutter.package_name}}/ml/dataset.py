@@ -2,8 +2,8 @@
 
 An example is a customer at a cutoff: the features known then and whether they ordered again
 within the horizon. The hold-out set is the latest cutoff whose label is known; the training
-set is every cutoff whose horizon ends before the hold-out cutoff, so no training label looks
-at the hold-out period.
+set is the year of cutoffs whose horizon ends before the hold-out cutoff, so no training label
+looks at the hold-out period.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from .config import FEATURE_COLUMNS, FEATURE_TABLE, KEY_COLUMNS, LABEL_COLUMN, M
 from .features import labels, latest_order, on_grid, read_orders
 
 MIN_TRAINING_ROWS = 20
+# Training uses the last year of cutoffs before the hold-out's horizon: recent enough that the
+# population resembles today's (the drift baseline comes from these rows), long enough to
+# cover a year's seasons.
+TRAINING_WINDOW_DAYS = 365
 
 
 class InsufficientDataError(ValueError):
@@ -83,12 +87,14 @@ def _check(frame: pd.DataFrame, what: str, minimum: int) -> None:
 
 
 def split_in_time(frame: pd.DataFrame, horizon_days: int) -> Examples:
-    """Hold out the latest cutoff; train on the cutoffs whose horizon ended before it."""
+    """Hold out the latest cutoff; train on the year of cutoffs whose horizon ended before it."""
     if frame.empty:
         raise InsufficientDataError("there are no labelled examples")
     holdout_as_of = frame["as_of"].max().to_pydatetime()
     train_end = holdout_as_of - timedelta(days=horizon_days)
-    train = frame[frame["as_of"] <= train_end].reset_index(drop=True)
+    train_start = train_end - timedelta(days=TRAINING_WINDOW_DAYS)
+    in_window = (frame["as_of"] > train_start) & (frame["as_of"] <= train_end)
+    train = frame[in_window].reset_index(drop=True)
     holdout = frame[frame["as_of"] == holdout_as_of].reset_index(drop=True)
     _check(train, "training", MIN_TRAINING_ROWS)
     _check(holdout, "hold-out", 2)
