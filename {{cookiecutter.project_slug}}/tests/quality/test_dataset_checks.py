@@ -107,6 +107,37 @@ def test_unique_over_columns_with_nulls(spark: SparkSession, customers: DataFram
     assert {r.rule: r.rows_failed for r in same.results()}["u"] == 4
 
 
+def test_unique_verdicts_do_not_depend_on_how_the_keys_are_counted(
+    spark: SparkSession, customers: DataFrame
+) -> None:
+    """Keys used by uniqueness rules only are counted over a window; keys that a grouped
+    aggregate also uses share its group-by. Both give the same annotations and counts."""
+    df = spark.createDataFrame(
+        [(1, "a", None), (2, "a", None), (3, "a", "x"), (4, "a", "x"), (5, "b", "x")],
+        "id int, k1 string, k2 string",
+    )
+    keys = {"type": "unique", "columns": ["k1", "k2"]}
+    uniqueness = [
+        {"name": "u", "check": keys},
+        {"name": "u_nulls", "check": {**keys, "nulls_distinct": False}},
+        {"name": "u_late", "filter": "id > 3", "check": keys},
+    ]
+    count = {"type": "aggregate", "function": "count", "group_by": ["k1", "k2"], "max": 9}
+    windowed = check(spark, df, customers, *uniqueness)
+    grouped = check(spark, df, customers, *uniqueness, {"name": "few", "check": count})
+    for checked in (windowed, grouped):
+        assert {r.rule: r.rows_failed for r in checked.results() if r.rule.startswith("u")} == {
+            "u": 2,
+            "u_nulls": 4,
+            "u_late": 0,
+        }
+    assert_df_equality(
+        windowed.annotated.select("id", "_errors"),
+        grouped.annotated.select("id", "_errors"),
+        ignore_row_order=True,
+    )
+
+
 def test_unique_with_a_filter_counts_only_filtered_rows(
     spark: SparkSession, orders: DataFrame, customers: DataFrame
 ) -> None:
@@ -171,6 +202,31 @@ def test_composite_foreign_key(
     )
     result = {r.rule: r for r in checked.results()}["fk"]
     assert (result.rows_tested, result.rows_failed) == (4, 1)
+
+
+def test_foreign_key_rules_on_the_same_keys_share_one_lookup(
+    spark: SparkSession,
+    orders: DataFrame,
+    customers: DataFrame,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = {"columns": ["customer_id"], "reference": "customers", "reference_columns": ["cid"]}
+    checked = check(
+        spark,
+        orders,
+        customers,
+        {"name": "fk", "check": {"type": "foreign_key", **key}},
+        {
+            "name": "fk_nl",
+            "criticality": "warn",
+            "filter": "country = 'NL'",
+            "check": {"type": "foreign_key", **key},
+        },
+    )
+    results = {r.rule: (r.rows_tested, r.rows_failed) for r in checked.results()}
+    assert (results["fk"], results["fk_nl"]) == ((4, 1), (2, 0))
+    checked.annotated.explain()
+    assert capsys.readouterr().out.count("LeftAnti") == 1
 
 
 def test_grouped_aggregate_flags_rows_of_failing_groups(

@@ -382,8 +382,9 @@ def test_references_cost_one_job_each(spark: SparkSession, wide: DataFrame) -> N
             },
         ),
     )
-    # The foreign key joins the reference's distinct keys, broadcast because the reference is
-    # small: the distinct's shuffle map stage, the broadcast and the pass itself.
+    # The foreign key looks for the input's keys that the reference lacks (an anti join of keys
+    # only, with the small reference broadcast): that broadcast, the shuffle map stage of the
+    # input's distinct keys and the pass itself. No key is missing, so Spark drops the join back.
     assert spark_jobs(spark, checked.annotated.write.format("noop").mode("overwrite").save) == 3
     # Both cross-table rules share one global aggregation of the reference (map stage + result).
     assert spark_jobs(spark, checked.results) == 2

@@ -2,9 +2,11 @@
 
 The split follows Deequ: analyzers compute metrics, constraints assert on them. The plan is
 
-1. one left join per distinct foreign key (reference table, key columns), on distinct keys;
+1. per distinct foreign key (reference table, key columns), the input's distinct keys that
+   the reference lacks (an anti join of keys only), broadcast back to the rows;
 2. one aggregation per distinct key set (uniqueness and grouped aggregates on the same
-   columns share it) that shuffles only keys and values; the groups that fail are broadcast
+   columns share it) that shuffles only keys and values: a count over a sorted window when
+   only uniqueness rules use the keys, else a group-by; the groups that fail are broadcast
    back to the rows, so whole rows are never shuffled;
 3. one projection with every row check;
 4. `observe`, which computes every count and dataset aggregate while the caller's own action
@@ -25,7 +27,7 @@ from itertools import count
 from typing import Any
 
 from pyspark.errors import AnalysisException
-from pyspark.sql import Column, DataFrame, Observation, SparkSession
+from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as sf
 from pyspark.sql.types import StructType
 
@@ -213,7 +215,13 @@ class _Planner:
         return f"{_HELPER}{kind}{next(self._names)}"
 
     def _join_foreign_keys(self, df: DataFrame) -> tuple[DataFrame, dict[tuple[Any, ...], str]]:
-        """One left join per distinct (reference, columns, reference columns): a found-marker."""
+        """One join per distinct (reference, columns, reference columns): a missing-marker.
+
+        The input's distinct keys that the reference lacks are found first (an anti join that
+        shuffles keys only, whatever either table's size or statistics) and broadcast back to
+        the rows, so whole rows are never shuffled. The marker is true on rows whose key is
+        missing from the reference.
+        """
         markers: dict[tuple[Any, ...], str] = {}
         for rule in self._rule_set.rules:
             check = rule.check
@@ -222,21 +230,30 @@ class _Planner:
             key = (check.reference, tuple(check.columns()), tuple(check.referenced()))
             if key in markers:
                 continue
-            marker = self._helper("found")
+            marker = self._helper("missing")
+            keys = [self._helper("key") for _ in check.columns()]
             ref_keys = [self._helper("key") for _ in check.referenced()]
-            reference = (
-                self._engine.reference(check.reference)
-                .select(
-                    *[sf.col(c).alias(k) for c, k in zip(check.referenced(), ref_keys, strict=True)]
-                )
+            present = sf.lit(True)
+            for column in check.columns():
+                present = present & sf.col(column).isNotNull()
+            reference = self._engine.reference(check.reference).select(
+                *[sf.col(c).alias(k) for c, k in zip(check.referenced(), ref_keys, strict=True)]
+            )
+            missing = (
+                self._df.filter(present)
+                .select(*[sf.col(c).alias(k) for c, k in zip(check.columns(), keys, strict=True)])
                 .distinct()
+                .join(
+                    reference,
+                    on=[sf.col(k) == sf.col(r) for k, r in zip(keys, ref_keys, strict=True)],
+                    how="left_anti",
+                )
                 .withColumn(marker, sf.lit(True))
             )
             condition = [
-                sf.col(column) == sf.col(ref_key)
-                for column, ref_key in zip(check.columns(), ref_keys, strict=True)
+                sf.col(column) == sf.col(k) for column, k in zip(check.columns(), keys, strict=True)
             ]
-            df = df.join(reference, on=condition, how="left").drop(*ref_keys)
+            df = df.join(sf.broadcast(missing), on=condition, how="left").drop(*keys)
             markers[key] = marker
         return df, markers
 
@@ -255,37 +272,84 @@ class _Planner:
             elif isinstance(rule.check, Aggregate) and rule.check.group_by:
                 by_keys.setdefault(tuple(rule.check.group_by), []).append(rule)
         values: dict[str, str] = {}
-        source = df  # every aggregation reads the input, not the joins added here
         for keys, rules in by_keys.items():
-            aggregates: dict[str, Column] = {}
-            failing_group = sf.lit(False)
-            for rule in rules:
-                name = self._helper("group")
-                condition = _filter_of(rule)
-                check = rule.check
-                if isinstance(check, Unique):
-                    aggregates[name] = sf.count_if(_counted_for_uniqueness(check, condition))
-                    failing_group = failing_group | (sf.col(name) > 1)
-                else:
-                    assert isinstance(check, Aggregate)
-                    aggregates[name] = aggregate_column(check.function, check.column, condition)
-                    outside = ~within(sf.col(name), check.min, check.max)
-                    failing_group = failing_group | sf.coalesce(outside, sf.lit(False))
-                values[rule.name] = name
+            names = {rule.name: self._helper("group") for rule in rules}
+            values.update(names)
             key_names = [self._helper("key") for _ in keys]
-            failing = (
-                source.groupBy(
-                    *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)]
-                )
-                .agg(*[value.alias(name) for name, value in aggregates.items()])
-                .filter(failing_group)
-            )
+            if all(isinstance(rule.check, Unique) for rule in rules):
+                failing = self._duplicated_keys(keys, key_names, rules, names)
+            else:
+                failing = self._failing_groups(keys, key_names, rules, names)
             condition = [
                 sf.col(key).eqNullSafe(sf.col(name))
                 for key, name in zip(keys, key_names, strict=True)
             ]
             df = df.join(sf.broadcast(failing), on=condition, how="left").drop(*key_names)
         return df, values
+
+    def _failing_groups(
+        self, keys: tuple[str, ...], key_names: list[str], rules: list[Rule], names: dict[str, str]
+    ) -> DataFrame:
+        """The groups of `keys` that fail some rule, by a group-by on the input: its partial
+        aggregation shrinks what is shuffled when groups are large, as grouped aggregates'
+        groups usually are."""
+        aggregates: list[Column] = []
+        failing_group = sf.lit(False)
+        for rule in rules:
+            name, condition, check = names[rule.name], _filter_of(rule), rule.check
+            if isinstance(check, Unique):
+                aggregates.append(
+                    sf.count_if(_counted_for_uniqueness(check, condition)).alias(name)
+                )
+                failing_group = failing_group | (sf.col(name) > 1)
+            else:
+                assert isinstance(check, Aggregate)
+                value = aggregate_column(check.function, check.column, condition)
+                aggregates.append(value.alias(name))
+                outside = ~within(sf.col(name), check.min, check.max)
+                failing_group = failing_group | sf.coalesce(outside, sf.lit(False))
+        return (
+            self._df.groupBy(
+                *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)]
+            )
+            .agg(*aggregates)
+            .filter(failing_group)
+        )
+
+    def _duplicated_keys(
+        self, keys: tuple[str, ...], key_names: list[str], rules: list[Rule], names: dict[str, str]
+    ) -> DataFrame:
+        """The keys that some uniqueness rule finds more than once, by a count over a window.
+
+        Keys under a uniqueness rule are expected to be (nearly) unique, so a partial
+        aggregation would shrink nothing and only pay for its hash map: shuffling the keys,
+        sorting them and counting runs of equal keys costs about half as much. Rows that no
+        rule counts (null keys, rows outside every filter) are dropped before the shuffle.
+        """
+        counted = {
+            rule.name: _counted_for_uniqueness(rule.check, _filter_of(rule))  # type: ignore[arg-type]
+            for rule in rules
+        }
+        any_counted = sf.lit(False)
+        for condition in counted.values():
+            any_counted = any_counted | condition
+        by_key = Window.partitionBy(*key_names)
+        failing_group = sf.lit(False)
+        for name in names.values():
+            failing_group = failing_group | (sf.col(name) > 1)
+        return (
+            self._df.filter(any_counted)
+            .select(
+                *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)],
+                *[condition.alias(names[rule]) for rule, condition in counted.items()],
+            )
+            .select(
+                *key_names,
+                *[sf.count_if(sf.col(name)).over(by_key).alias(name) for name in names.values()],
+            )
+            .filter(failing_group)
+            .dropDuplicates(key_names)
+        )
 
     def _keyed_failure(
         self,
@@ -315,7 +379,7 @@ class _Planner:
             present = in_scope
             for key in keys:
                 present = present & key.isNotNull()
-            fails = present & sf.col(marker).isNull()
+            fails = present & sf.col(marker).isNotNull()
             message = sf.concat(
                 sf.lit(f"({', '.join(check.columns())}) = ("),
                 sf.concat_ws(", ", *[shown(key) for key in keys]),
