@@ -22,6 +22,9 @@ from .quality.cli import app as quality_app
 {%- endif %}
 from .runtime.cli import app as pipeline_app
 from .sqllib.cli import app as sql_app
+{%- if cookiecutter.include_streaming == "yes" %}
+from .streaming.cli import app as streaming_app
+{%- endif %}
 
 app = typer.Typer(
     help="{{ cookiecutter.project_name }}: run pipelines locally and manage the project.",
@@ -43,6 +46,9 @@ app.add_typer(quality_app, name="quality")
 app.add_typer(ml_app, name="ml")
 {%- endif %}
 app.add_typer(sql_app, name="sql")
+{%- if cookiecutter.include_streaming == "yes" %}
+app.add_typer(streaming_app, name="streaming")
+{%- endif %}
 
 
 @app.callback()

@@ -7,7 +7,7 @@ volume from `fixtures/<volume resource key>/` when that folder exists. Then it r
 - `notebook_task`: the notebook (`.sql` or `.py`) with `base_parameters`, job parameters
   overriding them as on Databricks;
 - `python_wheel_task`: the package's entry point, in this process, with the task's parameters
-  as command-line arguments.
+  as command-line arguments (`/Volumes/...` arguments mapped to the local volume folders).
 
 Retries, timeouts, schedules and notifications are workspace behaviour: each task runs once.
 Dynamic value references in parameters (job.run_id, job.parameters.<name>, task.name...)
@@ -258,7 +258,11 @@ class LocalJobRunner:
             arguments = [f"--{name}={value}" for name, value in spec["named_parameters"].items()]
         else:
             arguments = [str(value) for value in spec.get("parameters") or []]
-        arguments = [context.substitute(value, {"task.name": task.key}) for value in arguments]
+        # `/Volumes/...` arguments name the local volume folders, as paths in notebooks do.
+        arguments = [
+            self.volumes.to_local(context.substitute(value, {"task.name": task.key}))
+            for value in arguments
+        ]
         result.target = f"{package}:{entry_point}"
         result.parameters = {"argv": " ".join(arguments)}
         self.on_event(RunEvent("started", result))
