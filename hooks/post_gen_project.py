@@ -72,6 +72,7 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "tests/streaming",
         "fixtures/events",
         "resources/streaming.job.yml",
+        "resources/streaming.yml",
         "resources/streaming.dashboard.yml",
         "dashboards/streaming.lvdash.json",
     ),

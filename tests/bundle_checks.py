@@ -145,9 +145,9 @@ def parser_for(path: Path) -> Any:
     return PARSERS.get(path.suffix) or PARSERS.get(path.name)
 
 
-# Raw landing files are input data, not configuration: some carry deliberate defects (a truncated
-# JSON record) that the bronze layer must quarantine, so they are not required to parse.
-UNPARSED_FOLDERS = ("fixtures/landing",)
+# Raw landing files and event files are input data, not configuration: some carry deliberate
+# defects (a truncated JSON record) that bronze must quarantine, so they need not parse.
+UNPARSED_FOLDERS = ("fixtures/landing", "fixtures/events")
 
 
 def structured_files(root: Path) -> Iterator[tuple[Path, Any]]:

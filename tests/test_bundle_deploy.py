@@ -134,7 +134,10 @@ def test_jobs_use_the_uploaded_wheel(deployment: Deployment) -> None:
 def test_schema_and_volume_were_created_in_the_dev_catalog(deployment: Deployment) -> None:
     schema = f"{deployment.answers['dev_catalog']}.{SHORT_NAME}_{deployment.answers['schema']}"
     assert set(deployment.workspace.state.schemas) == {schema}
-    assert set(deployment.workspace.state.volumes) == {f"{schema}.landing"}
+    volumes = {f"{schema}.landing"}
+    if deployment.answers["include_streaming"] == "yes":
+        volumes |= {f"{schema}.events", f"{schema}.streaming_checkpoints"}
+    assert set(deployment.workspace.state.volumes) == volumes
     assert deployment.workspace.state.schemas[schema]["owner"] == DEFAULT_USER
 
 
