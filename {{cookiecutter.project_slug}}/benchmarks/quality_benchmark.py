@@ -16,7 +16,9 @@ interleaved with the other approaches), for example:
 process instead (through `quality_benchmark_others.py`). DQX gets a mocked WorkspaceClient and
 makes no network call. Every approach writes its result to Spark's `noop` sink, so the whole
 plan executes (a `count()` would let Spark prune the annotations) and nothing is stored. The
-input is generated once into Parquet. Timings exclude Spark start-up and data generation; each
+input is generated once into Parquet. `--floor` also times the 14 row checks alone and
+finding the duplicate keys alone, which shows how close any exact check run can get to the
+no-checks write. Timings exclude Spark start-up and data generation; each
 is the best of `--repeat` interleaved rounds after one warm-up run.
 """
 
@@ -45,6 +47,11 @@ from {{ cookiecutter.package_name }}.quality import QualityEngine, parse_rules
 HERE = Path(__file__).resolve().parent
 BASELINE = "no checks (noop write)"
 OURS = "this project (20 checks, one pass)"
+ROW_ONLY = "floor: this project, 14 row checks only"
+DUPLICATES_ONLY = "floor: duplicate keys alone (group-by)"
+ROW_TYPES = {"not_null", "not_empty", "in_set", "in_range", "regex", "format", "length"}
+ROW_TYPES |= {"expression", "compare"}
+UNIQUE_KEYS = [rule["check"]["columns"] for rule in RULES if rule["check"]["type"] == "unique"]
 Runner = Callable[[], None]
 
 
@@ -89,12 +96,25 @@ def other(python: str, framework: str, data: str, rows: int, repeat: int) -> flo
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
-def in_process(spark: SparkSession, df: DataFrame, skip_one_by_one: bool) -> dict[str, Runner]:
+def duplicate_keys(df: DataFrame) -> None:
+    """The least any exact uniqueness check must do: find the keys that occur more than once,
+    for each of the two key sets (a shuffle that writing with no checks never needs)."""
+    for keys in UNIQUE_KEYS:
+        noop(df.groupBy(*keys).count().filter("count > 1"))
+
+
+def in_process(
+    spark: SparkSession, df: DataFrame, skip_one_by_one: bool, floor: bool
+) -> dict[str, Runner]:
     """The approaches this interpreter can run; DQX and Great Expectations when importable."""
     runners: dict[str, Runner] = {
         BASELINE: lambda: noop(df),
         OURS: lambda: ours(spark, df, RULES),
     }
+    if floor:
+        row_rules = [rule for rule in RULES if rule["check"]["type"] in ROW_TYPES]
+        runners[ROW_ONLY] = lambda: ours(spark, df, row_rules)
+        runners[DUPLICATES_ONLY] = lambda: duplicate_keys(df)
     if not skip_one_by_one:
         runners["same checks one by one"] = lambda: one_by_one(spark, df)
     for name, module, factory in (
@@ -135,6 +155,11 @@ def main() -> None:
     parser.add_argument("--dqx-python", help="python of a venv with databricks-labs-dqx")
     parser.add_argument("--gx-python", help="python of a venv with great-expectations")
     parser.add_argument("--skip-one-by-one", action="store_true")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the 14 row checks alone and finding duplicate keys alone",
+    )
     options = parser.parse_args()
 
     spark = session()
@@ -142,7 +167,7 @@ def main() -> None:
         data = str(Path(folder) / "input")
         generate(spark, options.rows, data)
         df = spark.read.parquet(data)
-        runners = in_process(spark, df, options.skip_one_by_one)
+        runners = in_process(spark, df, options.skip_one_by_one, options.floor)
         seconds = interleaved(runners, options.repeat)
         spark.stop()
         for name, python in (
