@@ -47,7 +47,7 @@ def test_the_volumes_and_dashboard_are_declared(project_root: Path) -> None:
     volumes = load(project_root, "streaming.yml")["resources"]["volumes"]
     assert {v["name"] for v in volumes.values()} == {"events", "streaming_checkpoints"}
     dashboard = load(project_root, "streaming.dashboard.yml")["resources"]["dashboards"][
-        "streaming"
+        "streaming_dashboard"
     ]
     assert dashboard["warehouse_id"] == "${var.warehouse_id}"
     assert (dashboard["dataset_catalog"], dashboard["dataset_schema"]) == (

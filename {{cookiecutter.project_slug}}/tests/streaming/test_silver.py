@@ -10,6 +10,7 @@ from pyspark.sql import SparkSession
 from {{ cookiecutter.package_name }}.streaming import StreamingSettings
 from {{ cookiecutter.package_name }}.streaming.silver import (
     default_rules,
+    discard_partial_quarantine,
     distinct_events,
     latest_per_order,
     merge_status,
@@ -113,3 +114,17 @@ def test_the_shipped_rules_check_the_event_columns() -> None:
         "status",
         "event_time",
     }
+
+
+def test_an_interrupted_attempt_leaves_no_quarantine_rows_behind(
+    spark: SparkSession, settings: StreamingSettings
+) -> None:
+    quarantine = settings.table("silver_order_events_quarantine")
+    discard_partial_quarantine(spark, settings, "run-1")  # no table yet: nothing to do
+    spark.createDataFrame(
+        [("e-1", "run-1"), ("e-2", "run-2")], "event_id string, _run_id string"
+    ).write.format("delta").saveAsTable(quarantine)
+
+    discard_partial_quarantine(spark, settings, "run-2")
+
+    assert [row.event_id for row in spark.table(quarantine).collect()] == ["e-1"]
