@@ -28,8 +28,8 @@ from {{ cookiecutter.package_name }}.ml.model_monitor import (
     monitor,
     quality_checks,
 )
-from {{ cookiecutter.package_name }}.ml.registry import CHAMPION
-from {{ cookiecutter.package_name }}.ml.training import BASELINE_ARTIFACT
+from {{ cookiecutter.package_name }}.ml.registry import CHAMPION, promote
+from {{ cookiecutter.package_name }}.ml.training import BASELINE_ARTIFACT, train
 
 from .conftest import TRAINING_HISTORY, Trained
 
@@ -180,3 +180,20 @@ def test_monitoring_without_a_champion_is_an_error(spark: SparkSession, trained:
     config = MlConfig("spark_catalog", "ml_trained", model="never_trained")
     with pytest.raises(NoModelError, match="nothing to monitor"):
         monitor(spark, trained.client, config, Thresholds())
+
+
+def test_a_champion_that_has_not_scored_yet_is_a_note_not_an_alert(
+    spark: SparkSession, trained: Trained
+) -> None:
+    for schema, note in (
+        ("ml_no_predictions", "does not exist yet: nothing has been scored"),
+        ("ml_trained", "has scored nothing yet; no drift to check"),
+    ):
+        config = MlConfig("spark_catalog", schema, model="unscored")
+        train(trained.client, config, trained.examples)
+        promote(trained.client, config.model_name, trained.examples.holdout)
+        report = monitor(spark, trained.client, config, Thresholds())
+        assert len(report.notes) == 1
+        assert note in report.notes[0]
+        assert [c for c in report.checks if c.kind == "drift"] == []
+        assert report.alerts == []

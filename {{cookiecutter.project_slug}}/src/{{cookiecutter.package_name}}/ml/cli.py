@@ -187,6 +187,8 @@ def monitor_command(
     for check in report.checks:
         style = {ALERT: "red", "warn": "yellow"}.get(check.status, "green")
         console.print(f"[{style}]{escape(check.describe())}[/]")
+    for note in report.notes:
+        console.print(f"[yellow]{escape(note)}[/]")
     summary = (
         f"{report.model} version {report.version}: {len(report.checks)} checks, "
         f"{len(report.warnings)} warnings, {len(report.alerts)} alerts"

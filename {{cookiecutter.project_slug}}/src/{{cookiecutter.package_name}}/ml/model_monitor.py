@@ -16,7 +16,7 @@ go out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import mlflow
 import pandas as pd
@@ -102,6 +102,7 @@ class MonitoringReport:
     version: str
     checks: list[Check] = field(default_factory=list)
     latest_evaluated: datetime | None = None  # latest cutoff whose outcomes are known
+    notes: list[str] = field(default_factory=list)  # what could not be checked yet, and why
 
     def _current(self, check: Check) -> bool:
         return check.kind == "drift" or check.as_of == self.latest_evaluated
@@ -187,17 +188,24 @@ def monitor(
     """Check drift and quality of the champion's predictions; append the checks to the table."""
     version, baseline = champion_baseline(client, config.model_name)
     report = MonitoringReport(config.model_name, version)
-    predictions = spark.table(config.table(PREDICTIONS_TABLE))
-    latest = predictions.where(F.col("model_version") == version).agg(F.max("as_of")).first()[0]
+    table = config.table(PREDICTIONS_TABLE)
+    if not spark.catalog.tableExists(table):
+        report.notes.append(f"{table} does not exist yet: nothing has been scored to monitor")
+        return report
+    predictions = spark.table(table).where(F.col("model_name") == config.model_name)
+    champion = predictions.where(F.col("model_version") == version)
+    latest = champion.agg(F.max("as_of")).first()[0]
     if latest is None:
-        raise NoModelError(f"version {version} of {config.model_name} has scored nothing yet")
-    current = (
-        spark.table(config.table(FEATURE_TABLE))
-        .join(predictions.where(F.col("model_version") == version), list(KEY_COLUMNS))
-        .where(F.col("as_of") == F.lit(latest))
-        .toPandas()
-    )
-    report.checks += drift_checks(baseline, current, thresholds, latest, version)
+        # A champion promoted since the last scoring run: not an alert, the next run scores.
+        report.notes.append(f"version {version} has scored nothing yet; no drift to check")
+    else:
+        current = (
+            spark.table(config.table(FEATURE_TABLE))
+            .join(champion, list(KEY_COLUMNS))
+            .where(F.col("as_of") == F.lit(latest))
+            .toPandas()
+        )
+        report.checks += drift_checks(baseline, current, thresholds, latest, version)
 
     orders = read_orders(spark, config)
     data_end = latest_order(orders)
@@ -209,12 +217,13 @@ def monitor(
         scored = evaluable.join(outcomes, list(KEY_COLUMNS)).toPandas()
         report.checks += quality_checks(scored, thresholds)
         report.latest_evaluated = max(moments)
-    _append(spark, config, report)
+    if report.checks:
+        _append(spark, config, report)
     return report
 
 
 def _append(spark: SparkSession, config: MlConfig, report: MonitoringReport) -> None:
-    now = datetime.now()
+    now = datetime.now(UTC)
     rows = [
         (
             now,
