@@ -43,7 +43,7 @@ class QueryRun:
 
     name: str
     batches: int
-    input_rows: int
+    input_rows: int  # Spark's count of rows read: a batch read twice counts twice
 
 
 @dataclass

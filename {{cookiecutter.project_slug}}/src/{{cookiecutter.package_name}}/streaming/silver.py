@@ -149,23 +149,18 @@ def batch_upserter(
         run_id = f"{app_id}-{batch_id}"
         if not checked_before(spark, settings, run_id):
             discard_partial_quarantine(spark, settings, run_id)
-            # Read the batch from its source once, whatever the checks do with it.
-            batch = batch.persist()
-            try:
-                # Valid rows are stored (replacing the previous batch's), so the checks run
-                # in one pass and both MERGEs read stored rows.
-                run_checks(
-                    batch,
-                    rule_set,
-                    table_name=SILVER_EVENTS_TABLE,
-                    valid_to=settings.table(CHECKED_BATCH_TABLE),
-                    valid_mode="overwrite",
-                    quarantine_to=settings.table(QUARANTINE_TABLE),
-                    metrics_to=settings.table(METRICS_TABLE),
-                    run_id=run_id,
-                )
-            finally:
-                batch.unpersist()
+            # Valid rows are stored (replacing the previous batch's), so the checks run in one
+            # pass and both MERGEs read stored rows. (No `persist` here: serverless has none.)
+            run_checks(
+                batch,
+                rule_set,
+                table_name=SILVER_EVENTS_TABLE,
+                valid_to=settings.table(CHECKED_BATCH_TABLE),
+                valid_mode="overwrite",
+                quarantine_to=settings.table(QUARANTINE_TABLE),
+                metrics_to=settings.table(METRICS_TABLE),
+                run_id=run_id,
+            )
         valid = spark.table(settings.table(CHECKED_BATCH_TABLE)).select(EVENT_FIELDS)
         events = distinct_events(valid)
         with idempotent_writes(spark, app_id, batch_id):
