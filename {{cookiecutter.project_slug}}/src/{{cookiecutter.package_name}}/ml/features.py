@@ -40,6 +40,7 @@ _COLUMNS = """
     days_since_first_order INT,
     orders_last_90_days BIGINT,
     computed_at TIMESTAMP"""
+_STAGED_VIEW = "ml_customer_features_staged"
 _PRIMARY_KEY = (
     ",\n    CONSTRAINT ml_customer_features_pk PRIMARY KEY (customer_id, as_of TIMESERIES)"
 )
@@ -168,6 +169,8 @@ def create_feature_table(spark: SparkSession, config: MlConfig) -> str:
     key = _PRIMARY_KEY if on_databricks() else ""
     spark.sql(
         f"CREATE TABLE IF NOT EXISTS IDENTIFIER(:table) ({_COLUMNS}{key}\n) USING DELTA "
+        # Clustered by cutoff: a run rewrites only the files of the cutoffs it replaces.
+        "CLUSTER BY (as_of) "
         "COMMENT 'Customer features per cutoff (as_of), for the customer_repurchase model'",
         args={"table": table},
     )
@@ -180,11 +183,16 @@ def write_features(
     """Replace the rows of the cutoffs `moments` with `features`; re-running converges, and a
     customer who no longer qualifies at a cutoff (an order was cancelled since) drops out."""
     table = create_feature_table(spark, config)
-    # The cutoffs are datetimes computed here, never text from outside: safe to render.
+    features.createOrReplaceTempView(_STAGED_VIEW)
+    # Spark binds no parameter marker inside REPLACE WHERE, so the cutoffs are rendered; they
+    # are datetimes computed here, never text from outside.
     cutoff_list = ", ".join(f"TIMESTAMP'{moment:%Y-%m-%d %H:%M:%S.%f}'" for moment in moments)
-    features.write.format("delta").mode("overwrite").option(
-        "replaceWhere", f"as_of IN ({cutoff_list})"
-    ).saveAsTable(table)
+    spark.sql(
+        f"INSERT INTO IDENTIFIER(:table) REPLACE WHERE as_of IN ({cutoff_list}) "  # noqa: S608
+        f"SELECT * FROM {_STAGED_VIEW}",
+        args={"table": table},
+    )
+    spark.catalog.dropTempView(_STAGED_VIEW)
     return table
 
 
