@@ -70,7 +70,10 @@ REQUIRES: dict[str, tuple[str, str]] = {
         "include_quality",
         "it checks every micro-batch with the data-quality framework",
     ),
-    "include_ml": ("include_medallion", "its features are built from the medallion's gold tables"),
+    "include_ml": (
+        "include_medallion",
+        "its features come from the medallion's silver orders, by the gold layer's definitions",
+    ),
 }
 
 # Allowed values of the choice questions; a template test keeps them equal to cookiecutter.json.

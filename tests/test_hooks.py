@@ -385,7 +385,7 @@ def test_one_component_with_what_it_builds_on_is_enough(kept: str) -> None:
     ("component", "required", "reason"),
     [
         ("include_streaming", "include_quality", "checks every micro-batch"),
-        ("include_ml", "include_medallion", "built from the medallion's gold tables"),
+        ("include_ml", "include_medallion", "come from the medallion's silver orders"),
     ],
 )
 def test_component_without_what_it_builds_on_is_refused(
