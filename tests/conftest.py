@@ -33,16 +33,11 @@ COOKIECUTTER_JSON = TEMPLATE_ROOT / "cookiecutter.json"
 
 SERVICE_PRINCIPAL = "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 
+# Every component switch of cookiecutter.json, off.
 COMPONENTS_OFF = {
-    switch: "no"
-    for switch in (
-        "include_medallion",
-        "include_etl",
-        "include_quality",
-        "include_admin",
-        "include_streaming",
-        "include_ml",
-    )
+    question: "no"
+    for question in json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
+    if question.startswith("include_")
 }
 
 # Named answer sets. "default" takes every default (aws, serverless, every component on,

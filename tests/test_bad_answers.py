@@ -24,13 +24,10 @@ from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 AZURE_HOST = "https://adb-1234567890123456.7.azuredatabricks.net"
-COMPONENT_SWITCHES = (
-    "include_medallion",
-    "include_etl",
-    "include_quality",
-    "include_admin",
-    "include_streaming",
-    "include_ml",
+COMPONENT_SWITCHES = tuple(
+    question
+    for question in json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+    if question.startswith("include_")
 )
 ALL_COMPONENTS_OFF = dict.fromkeys(COMPONENT_SWITCHES, "no")
 
