@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from chispa import assert_df_equality
+from pyspark.errors import AnalysisException, PySparkException
 from pyspark.sql import DataFrame, SparkSession
 
 from {{ cookiecutter.package_name }}.quality import QualityEngine, QualityGateError, run_checks
@@ -411,3 +412,52 @@ def test_split_computes_the_checks_once(
     )
     assert reads.value == 3
     assert table(spark, tmp_path / "v").count() + table(spark, tmp_path / "q").count() == 3
+
+
+def refuse(error: PySparkException) -> Callable[..., DataFrame]:
+    def persist(*_: object) -> DataFrame:
+        raise error
+
+    return persist
+
+
+SERVERLESS_REFUSAL = AnalysisException(
+    errorClass="NOT_SUPPORTED_WITH_SERVERLESS",
+    messageParameters={"operation": "PERSIST TABLE"},
+    message="[NOT_SUPPORTED_WITH_SERVERLESS] PERSIST TABLE is not supported on serverless.",
+)
+
+
+def test_split_without_caching_on_serverless_writes_the_same_rows(
+    spark: SparkSession, people: DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The classic DataFrame class overrides `persist`, so patch the class in use.
+    monkeypatch.setattr(type(people), "persist", refuse(SERVERLESS_REFUSAL))
+
+    outcome = run_checks(
+        people,
+        rules(NOT_NULL_EMAIL),
+        valid_to=str(tmp_path / "v"),
+        quarantine_to=str(tmp_path / "q"),
+        engine=engine(spark),
+    )
+
+    assert (outcome.rows, outcome.quarantined_rows, outcome.valid_written) == (3, 1, True)
+    assert table(spark, tmp_path / "v").count() == 2
+    assert table(spark, tmp_path / "q").count() == 1
+
+
+def test_other_persist_failures_are_not_hidden(
+    spark: SparkSession, people: DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out_of_memory = PySparkException(message="executor lost")
+    monkeypatch.setattr(type(people), "persist", refuse(out_of_memory))
+
+    with pytest.raises(PySparkException, match="executor lost"):
+        run_checks(
+            people,
+            rules(NOT_NULL_EMAIL),
+            valid_to=str(tmp_path / "v"),
+            quarantine_to=str(tmp_path / "q"),
+            engine=engine(spark),
+        )

@@ -3,6 +3,8 @@
 The checks are computed once. When both valid and quarantine rows are written (or the action
 must see the verdict before publishing valid rows), the annotated rows are persisted, written
 to the first output while Spark collects the metrics, and the second output reads the cache.
+Serverless compute refuses caching (NOT_SUPPORTED_WITH_SERVERLESS); there the second output
+computes the checks again, which costs time but gives the same rows.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pyspark import StorageLevel
+from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame
 
 from .engine import CheckedData, QualityEngine
@@ -52,6 +55,19 @@ class RunOutcome:
         return dimension_scores(self.results)
 
 
+CACHING_REFUSED = "NOT_SUPPORTED_WITH_SERVERLESS"
+
+
+def _persisted(df: DataFrame) -> DataFrame | None:
+    """`df` kept in memory and on disk, or None where the compute refuses caching."""
+    try:
+        return df.persist(StorageLevel.MEMORY_AND_DISK)
+    except PySparkException as error:
+        if error.getCondition() != CACHING_REFUSED:
+            raise
+        return None
+
+
 def _noop(df: DataFrame) -> None:
     """Run the plan without storing anything (to collect metrics when nothing is written)."""
     df.write.format("noop").mode("overwrite").save()
@@ -81,9 +97,10 @@ def run_checks(
     quarantine_target = quarantine_to if quarantining else None
     gate_first = rule_set.action is Action.FAIL and valid_to is not None
     annotated = checked.annotated
-    cached = valid_to is not None and (quarantine_target is not None or gate_first)
-    if cached:
-        annotated = annotated.persist(StorageLevel.MEMORY_AND_DISK)
+    cached = None
+    if valid_to is not None and (quarantine_target is not None or gate_first):
+        cached = _persisted(annotated)
+        annotated = cached or annotated
     valid_written = False
     try:
         # The first action computes every check and, through `observe`, every metric.
@@ -100,8 +117,8 @@ def run_checks(
             write_location(checked.valid(annotated), valid_to, valid_mode)
             valid_written = True
     finally:
-        if cached:
-            annotated.unpersist()
+        if cached is not None:
+            cached.unpersist()
     outcome = _outcome(checked, valid_written)
     if metrics_to is not None:
         write_location(metrics_frame(df.sparkSession, outcome.results), metrics_to)
