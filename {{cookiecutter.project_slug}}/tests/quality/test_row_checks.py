@@ -188,7 +188,10 @@ FORMATS = {
     "url": (["https://example.com/a?b=c", "ftp://files.example.org"], ["example.com", "http://"]),
     "phone_e164": (["+31612345678"], ["0612345678", "+0123456", "+31 6 1234"]),
     "timestamp": (["2024-01-31 10:00:00", "2024-01-31T10:00:00"], ["2024-13-01 00:00:00"]),
-    "email": (["a.b+c@sub.example.co"], ["a@b", "@example.com", "a b@example.com"]),
+    "email": (
+        ["a.b+c@sub.example.co", "x@mail-1.example.org", "n_1%2@host.io"],
+        ["a@b", "a@b.c", "a@b..com", "a@.com", "@example.com", "a b@example.com", "a@b.c0m"],
+    ),
 }
 
 

@@ -8,7 +8,7 @@ The split follows Deequ: analyzers compute metrics, constraints assert on them. 
    columns share it) that shuffles only keys and values: a count over a sorted window when
    only uniqueness rules use the keys, else a group-by; the groups that fail are broadcast
    back to the rows, so whole rows are never shuffled;
-3. one projection with every row check;
+3. one projection with every row check, each written as Spark SQL text (see `sql`);
 4. `observe`, which computes every count and dataset aggregate while the caller's own action
    (a write) runs, so metrics cost no extra scan; identical aggregates are computed once;
 5. `_errors` and `_warnings`: arrays of (rule, dimension, message), empty when a row passes.
@@ -31,31 +31,25 @@ from pyspark.sql import Column, DataFrame, Observation, SparkSession, Window
 from pyspark.sql import functions as sf
 from pyspark.sql.types import StructType
 
-from .checks import describe_bounds, row_failure, shown, within
+from .checks import describe_bounds, row_failure, within
 from .dataset import evaluate_dataset_rule
 from .metrics import VOLUME_RULE, RuleResult, Status, row_status, threshold_text
 from .rules import Aggregate, Criticality, ForeignKey, Rule, RuleFileError, RuleSet, Unique
+from .sql import all_of, any_of, concat, identifier, is_true, shown, string
 
 ERRORS = "_errors"
 WARNINGS = "_warnings"
 ANNOTATION = "array<struct<rule:string,dimension:string,message:string>>"
 _HELPER = "__dq_"
-_AGGREGATES: dict[str, Callable[[Column], Column]] = {
-    "count": sf.count,
-    "sum": sf.sum,
-    "avg": sf.avg,
-    "min": sf.min,
-    "max": sf.max,
-    "stddev": sf.stddev,
-}
 
 
-def aggregate_column(function: str, column: str | None, condition: Column | None) -> Column:
-    """`function(column)` over the rows where `condition` holds (all rows without one)."""
-    value: Column = sf.col(column) if column else sf.lit(1)
+def aggregate(function: str, column: str | None, condition: str | None) -> str:
+    """SQL for `function(column)` over the rows where `condition` holds (all rows without one).
+    `function` is one that rule files accept: count, sum, avg, min, max or stddev."""
+    value = identifier(column) if column else "1"
     if condition is not None:
-        value = sf.when(condition, value)
-    return _AGGREGATES[function](value)
+        value = f"CASE WHEN {condition} THEN {value} END"
+    return f"{function}({value})"
 
 
 class _Metrics:
@@ -63,19 +57,14 @@ class _Metrics:
 
     def __init__(self) -> None:
         self._aliases: dict[str, str] = {}
-        self._columns: list[Column] = []
 
-    def add(self, column: Column) -> str:
-        key = str(column)
-        if key not in self._aliases:
-            alias = f"m{len(self._columns)}"
-            self._aliases[key] = alias
-            self._columns.append(column.alias(alias))
-        return self._aliases[key]
+    def add(self, expression: str) -> str:
+        """The alias of the aggregate `expression` (SQL), added on first use."""
+        return self._aliases.setdefault(expression, f"m{len(self._aliases)}")
 
     @property
     def columns(self) -> list[Column]:
-        return self._columns
+        return [sf.expr(expression).alias(alias) for expression, alias in self._aliases.items()]
 
 
 @dataclass
@@ -84,23 +73,28 @@ class _RowPlan:
 
     rule: Rule
     fail_column: str
-    message: Column
+    message: str
     tested_metric: str = ""
     failed_metric: str = ""
 
 
-def _filter_of(rule: Rule) -> Column | None:
-    return sf.coalesce(sf.expr(rule.filter), sf.lit(False)) if rule.filter else None
+def _filter_of(rule: Rule) -> str | None:
+    return is_true(rule.filter) if rule.filter else None
 
 
-def _counted_for_uniqueness(check: Unique, condition: Column | None) -> Column:
+def _counted_for_uniqueness(check: Unique, condition: str | None) -> str:
     """Rows a uniqueness rule counts: those in its filter, without null keys when nulls are
     distinct (two rows with a null key are not duplicates, as in SQL)."""
-    counted = condition if condition is not None else sf.lit(True)
+    counted = [condition] if condition is not None else []
     if check.nulls_distinct:
-        for column in check.columns():
-            counted = counted & sf.col(column).isNotNull()
-    return counted
+        counted += [f"{identifier(column)} IS NOT NULL" for column in check.columns()]
+    return all_of(counted)
+
+
+def _keys_shown(columns: list[str]) -> str:
+    """`(a, b) = (` and the row's values of those columns, for a message."""
+    values = ", ".join(shown(identifier(column)) for column in columns)
+    return concat(string(f"({', '.join(columns)}) = ("), f"concat_ws(', ', {values})")
 
 
 def _resolve(name: str, columns: list[str]) -> str | None:
@@ -165,14 +159,15 @@ class QualityEngine:
 def _validate_against(df: DataFrame, rule_set: RuleSet, table: str, engine: QualityEngine) -> None:
     """Every column, filter and expression the rules use exists in `df`; else one clear error."""
     problems: list[str] = []
+    columns = df.columns  # one round trip to Spark, not one per rule
     for rule in rule_set.rules:
         if rule.check.type == "schema":
             continue
         for column in rule.check.columns():
-            if _resolve(column, df.columns) is None:
+            if _resolve(column, columns) is None:
                 problems.append(
                     f"rule {rule.name!r}: column {column!r} is not in {table} "
-                    f"(columns: {', '.join(df.columns)})"
+                    f"(columns: {', '.join(columns)})"
                 )
         expressions = [("filter", rule.filter)]
         if rule.check.type == "expression":
@@ -294,26 +289,24 @@ class _Planner:
         aggregation shrinks what is shuffled when groups are large, as grouped aggregates'
         groups usually are."""
         aggregates: list[Column] = []
-        failing_group = sf.lit(False)
+        fails: list[str] = []
         for rule in rules:
             name, condition, check = names[rule.name], _filter_of(rule), rule.check
             if isinstance(check, Unique):
-                aggregates.append(
-                    sf.count_if(_counted_for_uniqueness(check, condition)).alias(name)
-                )
-                failing_group = failing_group | (sf.col(name) > 1)
+                counted = _counted_for_uniqueness(check, condition)
+                aggregates.append(sf.expr(f"count_if({counted})").alias(name))
+                fails.append(f"{identifier(name)} > 1")
             else:
                 assert isinstance(check, Aggregate)
-                value = aggregate_column(check.function, check.column, condition)
-                aggregates.append(value.alias(name))
-                outside = ~within(sf.col(name), check.min, check.max)
-                failing_group = failing_group | sf.coalesce(outside, sf.lit(False))
+                value = aggregate(check.function, check.column, condition)
+                aggregates.append(sf.expr(value).alias(name))
+                fails.append(f"NOT {within(identifier(name), check.min, check.max)}")
         return (
             self._df.groupBy(
                 *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)]
             )
             .agg(*aggregates)
-            .filter(failing_group)
+            .filter(sf.expr(is_true(any_of(fails))))
         )
 
     def _duplicated_keys(
@@ -330,80 +323,67 @@ class _Planner:
             rule.name: _counted_for_uniqueness(rule.check, _filter_of(rule))  # type: ignore[arg-type]
             for rule in rules
         }
-        any_counted = sf.lit(False)
-        for condition in counted.values():
-            any_counted = any_counted | condition
         by_key = Window.partitionBy(*key_names)
-        failing_group = sf.lit(False)
-        for name in names.values():
-            failing_group = failing_group | (sf.col(name) > 1)
+        failing_group = any_of([f"{identifier(name)} > 1" for name in names.values()])
         return (
-            self._df.filter(any_counted)
+            self._df.filter(sf.expr(any_of(list(counted.values()))))
             .select(
                 *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)],
-                *[condition.alias(names[rule]) for rule, condition in counted.items()],
+                *[sf.expr(condition).alias(names[rule]) for rule, condition in counted.items()],
             )
             .select(
                 *key_names,
                 *[sf.count_if(sf.col(name)).over(by_key).alias(name) for name in names.values()],
             )
-            .filter(failing_group)
+            .filter(sf.expr(failing_group))
             .dropDuplicates(key_names)
         )
 
     def _keyed_failure(
         self,
         rule: Rule,
-        condition: Column | None,
+        condition: str | None,
         markers: dict[tuple[Any, ...], str],
         group_values: dict[str, str],
-    ) -> tuple[Column, Column]:
-        """(fails, message) for a rule that compares a row with other rows."""
+    ) -> tuple[str, str]:
+        """(fails, message) as SQL for a rule that compares a row with other rows."""
         check = rule.check
-        in_scope = condition if condition is not None else sf.lit(True)
+        in_scope = [condition] if condition is not None else []
         if isinstance(check, Unique):
-            keys = [sf.col(c) for c in check.columns()]
-            rows = sf.col(group_values[rule.name])
-            fails = _counted_for_uniqueness(check, condition) & sf.coalesce(rows > 1, sf.lit(False))
-            message = sf.concat(
-                sf.lit(f"({', '.join(check.columns())}) = ("),
-                sf.concat_ws(", ", *[shown(key) for key in keys]),
-                sf.lit(") is not unique: "),
-                rows.cast("string"),
-                sf.lit(" rows share it"),
+            rows = identifier(group_values[rule.name])
+            counted = _counted_for_uniqueness(check, condition)
+            fails = f"({counted}) AND coalesce({rows} > 1, FALSE)"
+            message = concat(
+                _keys_shown(check.columns()),
+                string(") is not unique: "),
+                f"CAST({rows} AS STRING)",
+                string(" rows share it"),
             )
             return fails, message
         if isinstance(check, ForeignKey):
             marker = markers[(check.reference, tuple(check.columns()), tuple(check.referenced()))]
-            keys = [sf.col(c) for c in check.columns()]
-            present = in_scope
-            for key in keys:
-                present = present & key.isNotNull()
-            fails = present & sf.col(marker).isNotNull()
-            message = sf.concat(
-                sf.lit(f"({', '.join(check.columns())}) = ("),
-                sf.concat_ws(", ", *[shown(key) for key in keys]),
-                sf.lit(f") not found in {check.reference}({', '.join(check.referenced())})"),
-            )
+            present = [f"{identifier(column)} IS NOT NULL" for column in check.columns()]
+            fails = all_of([*in_scope, *present, f"{identifier(marker)} IS NOT NULL"])
+            referenced = f"{check.reference}({', '.join(check.referenced())})"
+            message = concat(_keys_shown(check.columns()), string(f") not found in {referenced}"))
             return fails, message
         assert isinstance(check, Aggregate)
-        groups = [sf.col(c) for c in check.group_by]
-        value = sf.col(group_values[rule.name])
-        fails = in_scope & sf.coalesce(~within(value, check.min, check.max), sf.lit(False))
+        value = identifier(group_values[rule.name])
+        outside = f"coalesce(NOT ({within(value, check.min, check.max)}), FALSE)"
         label = f"{check.function}({check.column or '*'})"
-        message = sf.concat(
-            sf.lit(f"{label} = "),
+        message = concat(
+            string(f"{label} = "),
             shown(value),
-            sf.lit(f" for ({', '.join(check.group_by)}) = ("),
-            sf.concat_ws(", ", *[shown(group) for group in groups]),
-            sf.lit(f") is not {describe_bounds(check.min, check.max)}"),
+            string(" for "),
+            _keys_shown(check.group_by),
+            string(f") is not {describe_bounds(check.min, check.max)}"),
         )
-        return fails, message
+        return all_of([*in_scope, outside]), message
 
     def plan(self) -> tuple[DataFrame, Observation, list[_RowPlan], dict[str, str], str, str]:
         df, markers = self._join_foreign_keys(self._df)
         df, group_values = self._join_key_sets(df)
-        original = [sf.col(f"`{c}`") for c in self._df.columns]
+        original = [sf.col(identifier(c)) for c in self._df.columns]
         plans: list[_RowPlan] = []
         flags: list[Column] = []
         for rule in self._rule_set.rules:
@@ -413,26 +393,23 @@ class _Planner:
             if rule.level == "row":
                 fails, message = row_failure(rule.check)  # type: ignore[arg-type]
                 if condition is not None:
-                    fails = condition & fails
+                    fails = all_of([condition, fails])
             else:
                 fails, message = self._keyed_failure(rule, condition, markers, group_values)
             plan = _RowPlan(rule, self._helper("fail"), message)
-            flags.append(fails.alias(plan.fail_column))
+            flags.append(sf.expr(fails).alias(plan.fail_column))
             plans.append(plan)
         df = df.select("*", *flags)
 
-        volume = self._metrics.add(sf.count(sf.lit(1)))
+        volume = self._metrics.add("count(1)")
         for plan in plans:
             condition = _filter_of(plan.rule)
             plan.tested_metric = self._metrics.add(
-                sf.count_if(condition) if condition is not None else sf.count(sf.lit(1))
+                f"count_if({condition})" if condition is not None else "count(1)"
             )
-            plan.failed_metric = self._metrics.add(sf.count_if(sf.col(plan.fail_column)))
-        any_error = sf.lit(False)
-        for plan in plans:
-            if plan.rule.criticality is Criticality.ERROR:
-                any_error = any_error | sf.col(plan.fail_column)
-        quarantined = self._metrics.add(sf.count_if(any_error))
+            plan.failed_metric = self._metrics.add(f"count_if({identifier(plan.fail_column)})")
+        errors = [p for p in plans if p.rule.criticality is Criticality.ERROR]
+        quarantined = self._metrics.add(f"count_if({_any_flag(errors)})")
         dataset_metrics = self._dataset_metrics()
 
         observation = Observation(self._helper("metrics"))
@@ -451,27 +428,19 @@ class _Planner:
         (interpreted), and only for rows that fail at least one rule: passing rows, the vast
         majority, get the shared empty array after one OR over the flags.
         """
-        empty = sf.array().cast(ANNOTATION)
+        empty = f"CAST(array() AS {ANNOTATION})"
         chosen = [plan for plan in plans if plan.rule.criticality is criticality]
         if not chosen:
-            return empty
+            return sf.expr(empty)
         entries = [
-            sf.when(
-                sf.col(plan.fail_column),
-                sf.array(
-                    sf.struct(
-                        sf.lit(plan.rule.name).alias("rule"),
-                        sf.lit(plan.rule.dimension.value).alias("dimension"),
-                        plan.message.alias("message"),
-                    )
-                ),
-            ).otherwise(empty)
+            f"CASE WHEN {identifier(plan.fail_column)} THEN array(named_struct("
+            f"'rule', {string(plan.rule.name)}, "
+            f"'dimension', {string(plan.rule.dimension.value)}, "
+            f"'message', {plan.message})) ELSE {empty} END"
             for plan in chosen
         ]
-        any_failure = sf.lit(False)
-        for plan in chosen:
-            any_failure = any_failure | sf.col(plan.fail_column)
-        return sf.when(any_failure, sf.concat(*entries).cast(ANNOTATION)).otherwise(empty)
+        annotation = f"CAST(concat({', '.join(entries)}) AS {ANNOTATION})"
+        return sf.expr(f"CASE WHEN {_any_flag(chosen)} THEN {annotation} ELSE {empty} END")
 
     def _dataset_metrics(self) -> dict[str, str]:
         """rule name -> observe alias for the aggregate each dataset rule needs on this table."""
@@ -482,17 +451,22 @@ class _Planner:
             check = rule.check
             condition = _filter_of(rule)
             if check.type == "row_count":
-                metric = sf.count_if(condition) if condition is not None else sf.count(sf.lit(1))
+                metric = f"count_if({condition})" if condition is not None else "count(1)"
             elif check.type == "freshness":
-                newest = aggregate_column("max", check.column, condition)  # type: ignore[union-attr]
-                metric = sf.unix_micros(newest.cast("timestamp"))
+                newest = aggregate("max", check.column, condition)  # type: ignore[union-attr]
+                metric = f"unix_micros(CAST({newest} AS TIMESTAMP))"
             elif check.type in ("aggregate", "cross_table"):
                 function, column = check.function, check.column  # type: ignore[union-attr]
-                metric = aggregate_column(function, column, condition).cast("double")
+                metric = f"CAST({aggregate(function, column, condition)} AS DOUBLE)"
             else:
                 continue
             aliases[rule.name] = self._metrics.add(metric)
         return aliases
+
+
+def _any_flag(plans: list[_RowPlan]) -> str:
+    """SQL that is true when any of the plans' rules fails the row."""
+    return any_of([identifier(plan.fail_column) for plan in plans])
 
 
 @dataclass
@@ -641,9 +615,9 @@ def _reference_aggregates(checked: CheckedData) -> dict[str, Any]:
         aliases = {}
         for rule in rules:
             check = rule.check
-            condition = sf.expr(check.reference_filter) if check.reference_filter else None  # type: ignore[union-attr]
+            condition = is_true(check.reference_filter) if check.reference_filter else None  # type: ignore[union-attr]
             column = check.reference_column or check.column  # type: ignore[union-attr]
-            aliases[rule.name] = metrics.add(aggregate_column(check.function, column, condition))  # type: ignore[union-attr]
+            aliases[rule.name] = metrics.add(aggregate(check.function, column, condition))  # type: ignore[union-attr]
         row = checked.engine.reference(reference).agg(*metrics.columns).first()
         assert row is not None
         values.update({name: row[alias] for name, alias in aliases.items()})
