@@ -8,11 +8,14 @@ exits 1 when a check alerts, so the job fails and its failure emails go out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from mlflow import MlflowClient
 from pyspark.sql import SparkSession
 from rich.console import Console
 from rich.markup import escape
@@ -66,6 +69,15 @@ def _fail(error: Exception) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+@contextmanager
+def _exit_on_failure() -> Iterator[None]:
+    """A command's expected failures end it with their message and exit code 1."""
+    try:
+        yield
+    except FAILURES as error:
+        raise _fail(error) from None
+
+
 @app.command()
 def features(
     catalog: Catalog,
@@ -81,10 +93,8 @@ def features(
         config = MlConfig(catalog=catalog, schema=schema, cutoff_step_days=cutoff_step_days)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
-    try:
+    with _exit_on_failure():
         table, moments = build_feature_table(get_spark(), config, as_of, history=history)
-    except FAILURES as error:
-        raise _fail(error) from None
     console.print(
         f"{table}: features at {len(moments)} cutoffs, {moments[0]:%Y-%m-%d} to "
         f"{moments[-1]:%Y-%m-%d}"
@@ -105,12 +115,10 @@ def train_command(
     spark = get_spark()
     store = store_for(spark)
     client = use_store(store)
-    try:
+    with _exit_on_failure():
         examples = split_in_time(labelled_examples(spark, config), config.horizon_days)
         use_experiment(client, store, experiment)
         result = train(client, config, examples, regularisation)
-    except FAILURES as error:
-        raise _fail(error) from None
     console.print(
         f"{result.model} version {result.version} is the challenger (run {result.run_id}); "
         f"hold-out ROC AUC {result.metrics['holdout_roc_auc']:.4f}"
@@ -129,13 +137,10 @@ def promote_command(
 ) -> None:
     """Make the challenger the champion if there is none or it scores better on the hold-out."""
     config = _config(catalog, schema, model_name, horizon_days)
-    spark = get_spark()
-    client = use_store(store_for(spark))
-    try:
+    spark, client = _session_and_registry()
+    with _exit_on_failure():
         examples = split_in_time(labelled_examples(spark, config), config.horizon_days)
         decision = promote(client, config.model_name, examples.holdout, min_improvement)
-    except FAILURES as error:
-        raise _fail(error) from None
     console.print(f"{config.model_name}: {decision.reason}")
 
 
@@ -149,12 +154,9 @@ def score_command(
 ) -> None:
     """Score one cutoff of the feature table with the champion; upsert the predictions."""
     config = _config(catalog, schema, model_name)
-    spark = get_spark()
-    client = use_store(store_for(spark))
-    try:
+    spark, client = _session_and_registry()
+    with _exit_on_failure():
         result = score(spark, client, config, as_of, alias)
-    except FAILURES as error:
-        raise _fail(error) from None
     console.print(
         f"{result.table}: {result.rows} customers at {result.as_of:%Y-%m-%d} scored with "
         f"{result.model} version {result.version}"
@@ -178,12 +180,9 @@ def monitor_command(
         thresholds = Thresholds(psi_warn, psi_alert, auc_warn, auc_alert)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
-    spark = get_spark()
-    client = use_store(store_for(spark))
-    try:
+    spark, client = _session_and_registry()
+    with _exit_on_failure():
         report = monitor(spark, client, config, thresholds)
-    except FAILURES as error:
-        raise _fail(error) from None
     for check in report.checks:
         style = {ALERT: "red", "warn": "yellow"}.get(check.status, "green")
         console.print(f"[{style}]{escape(check.describe())}[/]")
@@ -221,6 +220,12 @@ def demo_orders_command(
     except (*FAILURES, BundleError, ValueError) as error:
         raise _fail(error) from None
     console.print(f"{table}: {rows} demo orders of {customers} customers")
+
+
+def _session_and_registry() -> tuple[SparkSession, MlflowClient]:
+    """Spark and an MLflow client on this environment's tracking and registry store."""
+    spark = get_spark()
+    return spark, use_store(store_for(spark))
 
 
 def _local_session(local_dir: Path | None) -> SparkSession:
