@@ -260,6 +260,30 @@ def test_grouped_aggregate_flags_rows_of_failing_groups(
     assert result.message == "1 of 4 rows failed (25.00%)"
 
 
+def test_grouped_aggregate_flags_groups_outside_either_bound(
+    spark: SparkSession, orders: DataFrame, customers: DataFrame
+) -> None:
+    spend = {"type": "aggregate", "function": "sum", "column": "amount", "group_by": ["country"]}
+    checked = check(
+        spark, orders, customers, {"name": "spend", "check": {**spend, "min": 50, "max": 100}}
+    )
+
+    def failed(total: str, country: str) -> list[tuple[str, str, str]]:
+        message = f"sum(amount) = {total} for (country) = ({country}) is not between 50 and 100"
+        return [("spend", "validity", message)]
+
+    expected = errors(
+        spark,
+        [(1, failed("30.0", "NL")), (2, failed("30.0", "NL")), (2, failed("500.0", "DE")), (4, [])],
+    )
+    assert_df_equality(
+        checked.annotated.select("id", "_errors"),
+        expected,
+        ignore_row_order=True,
+        ignore_nullable=True,
+    )
+
+
 def dataset_results(
     spark: SparkSession, df: DataFrame, customers: DataFrame, *entries: dict
 ) -> dict[str, tuple]:

@@ -300,7 +300,7 @@ class _Planner:
                 assert isinstance(check, Aggregate)
                 value = aggregate(check.function, check.column, condition)
                 aggregates.append(sf.expr(value).alias(name))
-                fails.append(f"NOT {within(identifier(name), check.min, check.max)}")
+                fails.append(f"NOT ({within(identifier(name), check.min, check.max)})")
         return (
             self._df.groupBy(
                 *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)]
