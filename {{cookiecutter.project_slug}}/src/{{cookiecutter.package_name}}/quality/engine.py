@@ -176,7 +176,8 @@ def _validate_against(df: DataFrame, rule_set: RuleSet, table: str, engine: Qual
             if text is None:
                 continue
             try:
-                df.select(sf.expr(text))
+                # `.schema` analyses the expression on Spark Connect too, where `select` is lazy.
+                df.select(sf.expr(text)).schema  # noqa: B018
             except Exception as error:
                 first_line = str(error).strip().splitlines()[0]
                 problems.append(
