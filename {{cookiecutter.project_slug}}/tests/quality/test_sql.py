@@ -111,3 +111,35 @@ def test_filter_and_expression_may_end_in_a_comment(spark: SparkSession, odd: Da
     message = "expression is false: `we``ird` > 0 -- must be positive"
     expected = spark.createDataFrame([(1, []), (2, [("positive", "validity", message)])], ANNOTATED)
     assert_df_equality(annotated, expected, ignore_nullable=True)
+
+
+def test_keyed_checks_on_awkward_names(spark: SparkSession) -> None:
+    """Uniqueness (window), foreign key (anti join) and a grouped aggregate (group-by) each
+    read columns whose names hold a dot or a space."""
+    df = spark.createDataFrame(
+        [(1, "x.1", "k"), (2, "x.1", "k"), (3, "y", "z")],
+        "id int, `key.part` string, `ref col` string",
+    )
+    refs = spark.createDataFrame([("k",)], "`code.ref` string")
+    foreign_key = {"type": "foreign_key", "columns": ["ref col"], "reference": "refs"}
+    per_ref = {"type": "aggregate", "function": "count", "group_by": ["ref col"], "max": 1}
+    checked = QualityEngine(spark, {"refs": refs}).apply(
+        df,
+        rules(
+            {"name": "unique", "check": {"type": "unique", "columns": ["key.part"]}},
+            {"name": "known", "check": {**foreign_key, "reference_columns": ["code.ref"]}},
+            {"name": "per_ref", "check": per_ref},
+        ),
+    )
+    duplicate = ("unique", "validity", "(key.part) = (x.1) is not unique: 2 rows share it")
+    crowded = ("per_ref", "validity", "count(*) = 2 for (ref col) = (k) is not <= 1")
+    missing = ("known", "validity", "(ref col) = (z) not found in refs(code.ref)")
+    expected = spark.createDataFrame(
+        [(1, [duplicate, crowded]), (2, [duplicate, crowded]), (3, [missing])], ANNOTATED
+    )
+    assert_df_equality(
+        checked.annotated.select("id", "_errors"),
+        expected,
+        ignore_row_order=True,
+        ignore_nullable=True,
+    )

@@ -97,6 +97,11 @@ def _keys_shown(columns: list[str]) -> str:
     return concat(string(f"({', '.join(columns)}) = ("), f"concat_ws(', ', {values})")
 
 
+def _column(name: str) -> Column:
+    """The column called `name`, even with a dot or a backtick in the name."""
+    return sf.col(identifier(name))
+
+
 def _resolve(name: str, columns: list[str]) -> str | None:
     """The DataFrame's spelling of `name` (Spark resolves column names case-insensitively)."""
     lowered = {column.lower(): column for column in columns}
@@ -231,13 +236,13 @@ class _Planner:
             ref_keys = [self._helper("key") for _ in check.referenced()]
             present = sf.lit(True)
             for column in check.columns():
-                present = present & sf.col(column).isNotNull()
+                present = present & _column(column).isNotNull()
             reference = self._engine.reference(check.reference).select(
-                *[sf.col(c).alias(k) for c, k in zip(check.referenced(), ref_keys, strict=True)]
+                *[_column(c).alias(k) for c, k in zip(check.referenced(), ref_keys, strict=True)]
             )
             missing = (
                 self._df.filter(present)
-                .select(*[sf.col(c).alias(k) for c, k in zip(check.columns(), keys, strict=True)])
+                .select(*[_column(c).alias(k) for c, k in zip(check.columns(), keys, strict=True)])
                 .distinct()
                 .join(
                     reference,
@@ -247,7 +252,8 @@ class _Planner:
                 .withColumn(marker, sf.lit(True))
             )
             condition = [
-                sf.col(column) == sf.col(k) for column, k in zip(check.columns(), keys, strict=True)
+                _column(column) == sf.col(k)
+                for column, k in zip(check.columns(), keys, strict=True)
             ]
             df = df.join(sf.broadcast(missing), on=condition, how="left").drop(*keys)
             markers[key] = marker
@@ -277,7 +283,7 @@ class _Planner:
             else:
                 failing = self._failing_groups(keys, key_names, rules, names)
             condition = [
-                sf.col(key).eqNullSafe(sf.col(name))
+                _column(key).eqNullSafe(sf.col(name))
                 for key, name in zip(keys, key_names, strict=True)
             ]
             df = df.join(sf.broadcast(failing), on=condition, how="left").drop(*key_names)
@@ -304,7 +310,7 @@ class _Planner:
                 fails.append(f"NOT ({within(identifier(name), check.min, check.max)})")
         return (
             self._df.groupBy(
-                *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)]
+                *[_column(key).alias(name) for key, name in zip(keys, key_names, strict=True)]
             )
             .agg(*aggregates)
             .filter(sf.expr(is_true(any_of(fails))))
@@ -329,7 +335,7 @@ class _Planner:
         return (
             self._df.filter(sf.expr(any_of(list(counted.values()))))
             .select(
-                *[sf.col(key).alias(name) for key, name in zip(keys, key_names, strict=True)],
+                *[_column(key).alias(name) for key, name in zip(keys, key_names, strict=True)],
                 *[sf.expr(condition).alias(names[rule]) for rule, condition in counted.items()],
             )
             .select(
@@ -384,7 +390,7 @@ class _Planner:
     def plan(self) -> tuple[DataFrame, Observation, list[_RowPlan], dict[str, str], str, str]:
         df, markers = self._join_foreign_keys(self._df)
         df, group_values = self._join_key_sets(df)
-        original = [sf.col(identifier(c)) for c in self._df.columns]
+        original = [_column(c) for c in self._df.columns]
         plans: list[_RowPlan] = []
         flags: list[Column] = []
         for rule in self._rule_set.rules:
