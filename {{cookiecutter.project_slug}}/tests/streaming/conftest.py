@@ -1,11 +1,13 @@
-"""Shared helpers of the streaming tests: a schema and folders per test, fixture files landed
-one at a time, and table snapshots that leave out what differs between runs by design."""
+"""Shared helpers of the streaming tests: a schema and folders per test, silver event rows,
+fixture files landed one at a time, and table snapshots that leave out what differs between
+runs by design."""
 
 from __future__ import annotations
 
 import re
 import shutil
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,16 @@ EVENT_FILES = ("events_001.json", "events_002.json", "events_003.json")
 RUN_COLUMNS = {"_ingested_at", "_updated_at"}
 
 Land = Callable[..., None]
+# Silver events as the streaming silver table holds them.
+EVENTS = (
+    "event_id string, order_id string, status string, event_time timestamp, "
+    "_source_file string, _ingested_at timestamp"
+)
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    """A moment on the tests' event day."""
+    return datetime(2026, 3, 2, hour, minute)
 
 
 @pytest.fixture(scope="session")

@@ -11,15 +11,9 @@ from {{ cookiecutter.package_name }}.streaming import StreamingSettings
 from {{ cookiecutter.package_name }}.streaming.analytics import start_analytics, status_counts
 from {{ cookiecutter.package_name }}.streaming.tables import create_tables
 
-EVENTS = (
-    "event_id string, order_id string, status string, event_time timestamp, "
-    "_source_file string, _ingested_at timestamp"
-)
+from .conftest import EVENTS, at
+
 COUNTS = "window_start timestamp, window_end timestamp, status string, events long"
-
-
-def at(hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 3, 2, hour, minute)
 
 
 def test_status_counts_per_window(spark: SparkSession, settings: StreamingSettings) -> None:

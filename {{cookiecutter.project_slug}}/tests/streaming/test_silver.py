@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from chispa import assert_df_equality
 from pyspark.sql import SparkSession
 
@@ -17,15 +15,9 @@ from {{ cookiecutter.package_name }}.streaming.silver import (
 )
 from {{ cookiecutter.package_name }}.streaming.tables import create_tables
 
-EVENTS = (
-    "event_id string, order_id string, status string, event_time timestamp, "
-    "_source_file string, _ingested_at timestamp"
-)
+from .conftest import EVENTS, at
+
 STATUS = "order_id string, status string, status_time timestamp, last_event_id string"
-
-
-def at(hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 3, 2, hour, minute)
 
 
 def test_distinct_events_keeps_the_first_arrival(spark: SparkSession) -> None:
