@@ -10,6 +10,11 @@ Choices: cookiecutter 2.7.1 already refuses an unknown value for a choice questi
 replay file (`--replay-file`) is not checked by cookiecutter, so the choices are checked here too.
 Yes/no questions accept exactly "yes" or "no": the post-generation hook removes a component only
 for "no", so "No", "n" or "false" would silently keep it.
+
+Names: the rules of a valid slug, package and schema are defined here once; local_extensions.py
+loads this file to derive the default names from project_name so that they always pass, and
+this hook refuses only a name a person typed. Free text (the project name, description, author)
+is quoted for each file it is written into, so only line breaks and `${` are refused.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ ANSWERS: dict[str, str] = {
     "prod_catalog": "{{ cookiecutter.prod_catalog | string | urlencode }}",
     "schema": "{{ cookiecutter.schema | string | urlencode }}",
     "compute": "{{ cookiecutter.compute | string | urlencode }}",
+    "warehouse_name": "{{ cookiecutter.warehouse_name | string | urlencode }}",
+    "cluster_policy_name": "{{ cookiecutter.cluster_policy_name | string | urlencode }}",
     "include_medallion": "{{ cookiecutter.include_medallion | string | urlencode }}",
     "include_etl": "{{ cookiecutter.include_etl | string | urlencode }}",
     "include_quality": "{{ cookiecutter.include_quality | string | urlencode }}",
@@ -88,8 +95,12 @@ CHOICES: dict[str, tuple[str, ...]] = {
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 SLUG_MAX_LENGTH = 64
 PACKAGE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+# The generated tests import the package by name (`from <package>.admin.security.snapshot
+# import (`); at most 60 characters keeps every such line within ruff's 100 columns.
+PACKAGE_MAX_LENGTH = 60
 UC_NAME_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
 UC_NAME_MAX_LENGTH = 255
+BUNDLE_REFERENCE = re.compile(r"\$\{")
 UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # A deliberately plain address shape: it is written unquoted into databricks.yml and inside
 # quotes in pyproject.toml, so quotes, spaces, '#' and ':' are refused even where RFC 5322 allows.
@@ -231,39 +242,28 @@ def check_not_blank(question: str, value: str) -> str | None:
 
 
 def check_free_text(question: str, value: str) -> str | None:
-    """Free text is written inside quoted strings (pyproject.toml, cli.py), so no ", \\ or breaks."""
+    """Free text is written quoted for each file it lands in, so only a line break is refused."""
     blank = check_not_blank(question, value)
     if blank:
         return blank
-    reasons = []
     if any(ord(char) < 32 or ord(char) == 127 for char in value):
-        reasons.append("a line break or control character")
-    if '"' in value:
-        reasons.append("a double quote")
-    if "\\" in value:
-        reasons.append("a backslash")
-    if not reasons:
-        return None
-    return problem(
-        question,
-        value,
-        f"contains {' and '.join(reasons)}",
-        "remove it: the text is written inside quoted strings in pyproject.toml and the CLI code",
-    )
+        return problem(
+            question, value, "contains a line break or control character", "write it on one line"
+        )
+    return None
 
 
-def check_project_name(question: str, value: str) -> str | None:
-    """Free text that also appears unquoted in a YAML comment of resources/schemas.yml."""
+def check_bundle_text(question: str, value: str) -> str | None:
+    """Free text that the bundle reads: `${...}` would be a variable reference there."""
     text_problem = check_free_text(question, value)
     if text_problem:
         return text_problem
-    if ": " in value or " #" in value:
+    if BUNDLE_REFERENCE.search(value):
         return problem(
             question,
             value,
-            "contains ': ' or ' #'",
-            "remove it: the name is written unquoted in resources/schemas.yml, where ': ' starts "
-            "a mapping and ' #' a comment",
+            "contains '${', which databricks.yml reads as a variable reference (it has no escape)",
+            "remove the '${'",
         )
     return None
 
@@ -301,13 +301,14 @@ def package_name_conflict(value: str) -> str | None:
 
 def check_package_name(question: str, value: str) -> str | None:
     """A lowercase identifier that can be imported without hiding any other module."""
-    if not PACKAGE_PATTERN.fullmatch(value):
-        suggestion = as_name(value)
+    if not PACKAGE_PATTERN.fullmatch(value) or len(value) > PACKAGE_MAX_LENGTH:
+        suggestion = as_name(value)[:PACKAGE_MAX_LENGTH]
         example = f", for example {suggestion!r}" if PACKAGE_PATTERN.fullmatch(suggestion) else ""
         return problem(
             question,
             value,
-            "is not a lowercase Python identifier",
+            "is not a lowercase Python identifier of at most "
+            f"{PACKAGE_MAX_LENGTH} characters",
             f"use lowercase letters, digits and underscores, starting with a letter{example}",
         )
     conflict = package_name_conflict(value)
@@ -475,7 +476,7 @@ def check_service_principal(question: str, value: str) -> str | None:
 
 
 VALIDATORS: dict[str, Check] = {
-    "project_name": check_project_name,
+    "project_name": check_bundle_text,
     "project_slug": check_slug,
     "package_name": check_package_name,
     "description": check_free_text,
@@ -490,6 +491,8 @@ VALIDATORS: dict[str, Check] = {
     "prod_catalog": check_catalog,
     "schema": check_schema,
     "compute": check_choice,
+    "warehouse_name": check_bundle_text,
+    "cluster_policy_name": check_bundle_text,
     "include_medallion": check_choice,
     "include_etl": check_choice,
     "include_quality": check_choice,

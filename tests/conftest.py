@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 COOKIECUTTER_JSON = TEMPLATE_ROOT / "cookiecutter.json"
+# cookiecutter puts the template folder on sys.path while it bakes, for local_extensions.py;
+# the tests also render contexts directly (generate_context, prompt_for_config), so here too.
+sys.path.insert(0, str(TEMPLATE_ROOT))
 
 SERVICE_PRINCIPAL = "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 
@@ -84,12 +88,24 @@ MATRIX: dict[str, dict[str, str]] = {
         "python_version": "3.12",
     },
     "gcp_classic_partial": {
+        "project_name": "数据平台",
         "cloud": "gcp",
         "compute": "classic",
         "include_medallion": "no",
         "include_etl": "no",
         "include_ml": "no",
         "ci_provider": "none",
+    },
+    # Free text that YAML, TOML, Python and Markdown would misread unquoted, and a name that
+    # starts with a digit (the derived slug is printing_co_3d_...).
+    "awkward_names": {
+        "project_name": '3D Printing: "Müller" & Co #1 (EMEA) 100% \\ [x]',
+        "description": "Orders: bronze, silver & gold #1 {not jinja} 'quoted' \"too\"",
+        "author_name": "Zoë O'Neil \\ Data & AI",
+        "python_version": "3.12",
+        "compute": "classic",
+        "warehouse_name": "Shared: \"SQL\" #1",
+        "cluster_policy_name": "Jobs & Pipelines: small",
     },
     # Each component alone (with only what it builds on): catches a component that silently
     # needs another one.
@@ -98,14 +114,20 @@ MATRIX: dict[str, dict[str, str]] = {
         "include_medallion": "yes",
         "compute": "classic",
     },
-    "only_etl": {**COMPONENTS_OFF, "include_etl": "yes"},
+    "only_etl": {**COMPONENTS_OFF, "include_etl": "yes", "project_name": "Ab"},
     "only_quality": {
         **COMPONENTS_OFF,
         "include_quality": "yes",
         "compute": "classic",
         "cloud": "gcp",
     },
-    "only_admin": {**COMPONENTS_OFF, "include_admin": "yes", "cloud": "azure"},
+    "only_admin": {
+        **COMPONENTS_OFF,
+        "include_admin": "yes",
+        "cloud": "azure",
+        # A 60-character package, the longest the hook allows: every import line must fit.
+        "project_name": "Enterprise Customer Data Platform Analytics Engineering Team EMEA",
+    },
     "only_streaming": {
         **COMPONENTS_OFF,
         "include_streaming": "yes",

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 from cookiecutter.exceptions import FailedHookException, OutputDirExistsException
 from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
@@ -62,19 +63,19 @@ BAD_ANSWER_SETS = [
         id="blank-project-name",
     ),
     pytest.param(
-        {"project_name": 'The "Best" Project', "project_slug": "best"},
-        ["project_name: 'The \"Best\" Project' contains a double quote"],
-        id="quote-in-project-name",
+        {"project_name": "The Best\nProject", "project_slug": "best"},
+        ["project_name: 'The Best\\nProject' contains a line break"],
+        id="line-break-in-project-name",
     ),
     pytest.param(
-        {"project_name": "Sales: EMEA", "project_slug": "sales_emea"},
-        ["project_name: 'Sales: EMEA' contains ': ' or ' #'"],
-        id="yaml-breaking-project-name",
+        {"project_name": "Sales ${bundle.target}"},
+        ["project_name: 'Sales ${bundle.target}' contains '${'"],
+        id="bundle-reference-in-project-name",
     ),
     pytest.param(
-        {"description": "  ", "author_name": "Data\\Team"},
-        ["description: '  ' is empty", "author_name: 'Data\\\\Team' contains a backslash"],
-        id="blank-description-backslash-author",
+        {"description": "  ", "author_name": "Data\tTeam"},
+        ["description: '  ' is empty", "author_name: 'Data\\tTeam' contains a line break"],
+        id="blank-description-tab-in-author",
     ),
     pytest.param(
         {"project_slug": "1st_project"},
@@ -85,6 +86,26 @@ BAD_ANSWER_SETS = [
         {"project_slug": "Sales-Analytics"},
         ["project_slug: 'Sales-Analytics' is not a valid slug", "for example 'sales_analytics'"],
         id="uppercase-hyphenated-slug",
+    ),
+    pytest.param(
+        {"project_slug": "UPPER/slash"},
+        ["project_slug: 'UPPER/slash' is not a valid slug", "for example 'upper_slash'"],
+        id="slug-with-a-slash-leaves-no-parent-folder",
+    ),
+    pytest.param(
+        {"project_slug": "../outside"},
+        ["project_slug: '../outside' is not a valid slug"],
+        id="slug-that-climbs-out-of-the-output-folder",
+    ),
+    pytest.param(
+        {"project_slug": ".."},
+        ["project_slug: '..' is not a valid slug"],
+        id="slug-that-is-the-parent-folder",
+    ),
+    pytest.param(
+        {"project_name": ""},
+        ["project_name: '' is empty"],
+        id="empty-project-name-with-derived-slug",
     ),
     pytest.param(
         {"project_slug": "s" * 65},
@@ -117,9 +138,9 @@ BAD_ANSWER_SETS = [
         id="hyphenated-package",
     ),
     pytest.param(
-        {"project_name": "Logging"},
+        {"package_name": "logging"},
         ["package_name: 'logging' is a standard-library module"],
-        id="stdlib-package-from-project-name",
+        id="stdlib-package",
     ),
     pytest.param(
         {"author_email": "data platform"},
@@ -269,45 +290,82 @@ def test_the_defaults_bake(
     assert "Cannot generate" not in capfd.readouterr().err
 
 
-def test_accepted_free_text_survives_in_the_generated_files(
-    tmp_path: Path, user_config: dict[str, str]
+# (project name, derived slug, package, schema): any name a person might give generates.
+DERIVED_NAMES = [
+    ("3D Printing Co", "printing_co_3d", "printing_co_3d", "printing_co_3d"),
+    ("Data & AI: Platform (EMEA)", "data_ai_platform_emea", "data_ai_platform_emea", None),
+    ("Müller Logistik", "muller_logistik", "muller_logistik", None),
+    ("数据平台", "shu_ju_ping_tai", "shu_ju_ping_tai", None),
+    ('Team #1 "Quotes" \\ 100%', "team_1_quotes_100", "team_1_quotes_100", None),
+    ("1. First - [x] *b* <i> `c`", "first_x_b_i_c_1", "first_x_b_i_c_1", None),
+    ("Logging", "logging", "logging_project", "logging"),
+    ("Information Schema", "information_schema", None, "information_schema_data"),
+    ("2026", "project_2026", None, None),
+]
+
+
+def markdown_heading_text(readme: str) -> str:
+    """The text a Markdown renderer shows for the README's first heading."""
+    tokens = MarkdownIt("commonmark").parse(readme)
+    heading = next(i for i, token in enumerate(tokens) if token.type == "heading_open")
+    return "".join(child.content for child in tokens[heading + 1].children or [])
+
+
+@pytest.mark.parametrize(("name", "slug", "package", "schema"), DERIVED_NAMES)
+def test_any_project_name_generates_with_derived_names_and_reads_back_exactly(
+    name: str,
+    slug: str,
+    package: str | None,
+    schema: str | None,
+    tmp_path: Path,
+    user_config: dict[str, str],
 ) -> None:
-    # Punctuation the hook lets through must still give valid TOML, YAML and Python.
-    name = "O'Reilly Data & Co. (EMEA/APAC) 2026:Q1 team#1 é"
-    description = "Pipelines: bronze, silver & gold; 100% tested #1 {not jinja}."
+    description = f"About {name}: bronze, silver & gold; 100% tested #1 {{not jinja}}."
+    author = f"Zoë O'Neil \\ {name}"
     project = Path(
         bake(
             tmp_path,
             user_config,
             no_input=True,
-            extra_context={
-                "project_name": name,
-                "project_slug": "oreilly_data",
-                "description": description,
-                "author_name": "Zoë O'Neil",
-            },
+            extra_context={"project_name": name, "description": description, "author_name": author},
         )
     )
 
+    assert project == tmp_path / slug
+    package = package or slug
+    databricks = yaml.safe_load((project / "databricks.yml").read_text(encoding="utf-8"))
+    assert databricks["bundle"]["name"] == slug
+    assert databricks["targets"]["staging"]["variables"]["schema"] == (schema or slug)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["name"] == package
     assert pyproject["project"]["description"] == description
-    assert pyproject["project"]["authors"][0]["name"] == "Zoë O'Neil"
+    assert pyproject["project"]["authors"][0]["name"] == author
     schemas = yaml.safe_load((project / "resources" / "schemas.yml").read_text(encoding="utf-8"))
-    assert name in schemas["resources"]["schemas"]["project_schema"]["comment"]
-    for module in (project / "src" / "oreilly_data").rglob("*.py"):
+    comment = schemas["resources"]["schemas"]["project_schema"]["comment"]
+    assert comment == f"Tables of {name}, managed by its bundle."
+    job = yaml.safe_load((project / "resources" / "medallion.job.yml").read_text(encoding="utf-8"))
+    assert job["resources"]["jobs"]["medallion"]["name"] == f"{name} medallion"
+    init = ast.parse((project / "src" / package / "__init__.py").read_text(encoding="utf-8"))
+    assert ast.get_docstring(init) == f"{name}.\n\n{description}"
+    constants = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in init.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+    assert constants["PROJECT_NAME"] == name
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert markdown_heading_text(readme) == name
+    for module in (project / "src" / package).rglob("*.py"):
         ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
 
 
-@pytest.mark.parametrize(
-    "overrides", [{"project_name": ""}, {"project_slug": ""}], ids=["name", "slug"]
-)
 def test_empty_slug_is_refused_by_cookiecutter_before_the_hook(
-    overrides: dict[str, str], tmp_path: Path, user_config: dict[str, str]
+    tmp_path: Path, user_config: dict[str, str]
 ) -> None:
     # An empty slug makes the project folder the output folder itself, which exists, so
     # cookiecutter 2.7.1 stops before creating anything or running the hook.
     with pytest.raises(OutputDirExistsException):
-        bake(tmp_path, user_config, no_input=True, extra_context=overrides)
+        bake(tmp_path, user_config, no_input=True, extra_context={"project_slug": ""})
 
     assert list(tmp_path.iterdir()) == []
 

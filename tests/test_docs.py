@@ -14,7 +14,7 @@ TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 DOCS = TEMPLATE_ROOT / "docs"
 TRANSLATION = (
     TEMPLATE_ROOT
-    / "{{cookiecutter.project_slug}}"
+    / "{{folder_name(cookiecutter.project_slug)}}"
     / "src"
     / "{{cookiecutter.package_name}}"
     / "runtime"

@@ -1,6 +1,0 @@
-"""{{ cookiecutter.project_name }}.
-
-{{ cookiecutter.description }}
-"""
-
-__version__ = "0.1.0"
