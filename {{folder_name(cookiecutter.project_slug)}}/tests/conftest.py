@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,14 @@ from pyspark.sql import SparkSession
 from {{ cookiecutter.package_name }}.runtime import local_spark
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Rich sizes help panels, error panels and tables to the terminal the suite runs in; one fixed
+# width keeps the texts tests expect whole in any terminal, in CI and under `make test`.
+TERMINAL_COLUMNS = "200"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fix rich's width before any test renders output (rich reads COLUMNS as it renders)."""
+    os.environ["COLUMNS"] = TERMINAL_COLUMNS
 
 
 @pytest.fixture(scope="session")

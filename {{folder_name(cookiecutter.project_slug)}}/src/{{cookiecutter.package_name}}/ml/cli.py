@@ -207,7 +207,7 @@ def demo_orders_command(
     replace: Annotated[bool, typer.Option(help="Overwrite an existing silver_orders.")] = False,
     local_dir: Annotated[
         Path | None,
-        typer.Option(help="Local tables of `pipeline run` [default: <project>/.local]."),
+        typer.Option(help="Local tables of `pipeline run`.", show_default="<project>/.local"),
     ] = None,
 ) -> None:
     """Local only: write a synthetic four-year order history as silver_orders, to train on."""

@@ -40,7 +40,7 @@ errors = Console(stderr=True, highlight=False)
 
 LibraryOption = Annotated[
     Path | None,
-    typer.Option("--library", help="The SQL library folder [default: sql/ of the project]."),
+    typer.Option("--library", help="The SQL library folder.", show_default="sql/ of the project"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 ParamOption = Annotated[
@@ -258,7 +258,7 @@ def render_item(
 @app.command()
 def validate(
     names: Annotated[
-        list[str] | None, typer.Argument(help="Items to validate [default: all].")
+        list[str] | None, typer.Argument(help="Items to validate.", show_default="all")
     ] = None,
     spark: Annotated[
         bool,
@@ -271,7 +271,7 @@ def validate(
     library: LibraryOption = None,
     local_dir: Annotated[
         Path | None,
-        typer.Option("--local-dir", help="Where local tables go [default: <project>/.local]."),
+        typer.Option("--local-dir", help="Where local tables go.", show_default="<project>/.local"),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -363,7 +363,9 @@ def apply(
     profile: Annotated[
         str | None,
         typer.Option(
-            "--profile", help="Databricks CLI profile for the workspace [default: the environment]."
+            "--profile",
+            help="Databricks CLI profile for the workspace.",
+            show_default="the environment",
         ),
     ] = None,
     dry_run_: Annotated[
@@ -372,7 +374,9 @@ def apply(
     local_dir: Annotated[
         Path | None,
         typer.Option(
-            "--local-dir", help="Where local tables and volumes go [default: <project>/.local]."
+            "--local-dir",
+            help="Where local tables and volumes go.",
+            show_default="<project>/.local",
         ),
     ] = None,
     library: LibraryOption = None,
