@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .bundle import BundleError, find_project_root, load_bundle
@@ -29,11 +30,20 @@ ProjectDir = Annotated[
 LocalDir = Annotated[
     Path | None,
     typer.Option(
-        "--local-dir", help="Where local tables and volumes go [default: <project>/.local]."
+        "--local-dir", help="Where local tables and volumes go.", show_default="<project>/.local"
     ),
 ]
 Target = Annotated[
-    str | None, typer.Option("--target", "-t", help="Bundle target [default: the default target].")
+    str | None,
+    typer.Option("--target", "-t", help="Bundle target.", show_default="the default target"),
+]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        help="Show what Spark prints while it starts (Ivy's report, log4j) instead of logging "
+        "it to spark-driver.log under the local folder.",
+    ),
 ]
 Variables = Annotated[
     list[str] | None,
@@ -52,7 +62,7 @@ def parse_pairs(pairs: list[str] | None, option: str) -> dict[str, str]:
     return parsed
 
 
-def _session(local_dir: Path):
+def _session(local_dir: Path, *, verbose: bool = False):
     """The running Spark session if there is one (tests, notebooks), else a local one whose
     tables and catalog persist under `local_dir`."""
     from pyspark.sql import SparkSession
@@ -62,14 +72,14 @@ def _session(local_dir: Path):
         return active
     from .session import local_spark
 
-    return local_spark(local_dir / "warehouse", persistent_catalog=True)
+    return local_spark(local_dir / "warehouse", persistent_catalog=True, verbose=verbose)
 
 
 @app.command()
 def run(
     job: Annotated[
         str | None,
-        typer.Option("--job", "-j", help="Job key [default: medallion, else the first]."),
+        typer.Option("--job", "-j", help="Job key.", show_default="medallion, else the first"),
     ] = None,
     target: Target = None,
     var: Variables = None,
@@ -82,6 +92,7 @@ def run(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete the local tables and volumes first.")
     ] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Run a job of the bundle locally: every task, in dependency order, on the fixtures."""
     try:
@@ -94,11 +105,15 @@ def run(
     if fresh and local.exists():
         shutil.rmtree(local)
     console.print(
-        f"Running job [bold]{chosen.key}[/] ({chosen.name}) of target [bold]{bundle.target}[/] "
-        f"locally; catalog {bundle.target!r} runs as spark_catalog."
+        f"Running job [bold]{chosen.key}[/] ({escape(chosen.name)}) of target "
+        f"[bold]{bundle.target}[/] locally; catalog {bundle.target!r} runs as spark_catalog."
     )
     runner = LocalJobRunner(
-        _session(local), bundle, LocalVolumes(local / "volumes"), root / "fixtures", _progress
+        _session(local, verbose=verbose),
+        bundle,
+        LocalVolumes(local / "volumes"),
+        root / "fixtures",
+        _progress,
     )
     try:
         result = runner.run(chosen.key, parse_pairs(param, "--param"))
@@ -195,7 +210,7 @@ def list_jobs(
     try:
         bundle = load_bundle(find_project_root(project_dir), target, parse_pairs(var, "--var"))
         for job in bundle.jobs.values():
-            console.print(f"[bold]{job.key}[/] ({job.name})")
+            console.print(f"[bold]{job.key}[/] ({escape(job.name)})")
             for task in plan(job):
                 after = f" after {', '.join(task.depends_on)}" if task.depends_on else ""
                 spec = task.spec.get(task.kind, {})
@@ -218,6 +233,7 @@ def notebook(
     ] = False,
     project_dir: ProjectDir = Path(),
     local_dir: LocalDir = None,
+    verbose: Verbose = False,
 ) -> None:
     """Run one notebook locally with its widget defaults and the given parameters.
 
@@ -225,7 +241,7 @@ def notebook(
     """
     root = find_project_root(project_dir)
     local = (local_dir or root / ".local").resolve()
-    spark = _session(local)
+    spark = _session(local, verbose=verbose)
     runner = NotebookRunner(
         spark, LocalVolumes(local / "volumes"), include_workspace_only=workspace_only
     )
