@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 from bundle_checks import (
     find_bundle_schema,
     invalid_resources,
@@ -129,6 +130,20 @@ def test_every_structured_file_parses(baked_project: BakedProject) -> None:
     assert parsed_file_count(baked_project.path) > 0
     problems = unparsable_files(baked_project.path)
     assert not problems, _problems(problems)
+
+
+def test_looked_up_names_are_the_answers(baked_project: BakedProject) -> None:
+    bundle = yaml.safe_load((baked_project.path / "databricks.yml").read_text(encoding="utf-8"))
+    variables = bundle["variables"]
+    assert variables["warehouse_id"]["lookup"] == {
+        "warehouse": baked_project.answer("warehouse_name")
+    }
+    if baked_project.answer("compute") == "classic":
+        assert variables["cluster_policy_id"]["lookup"] == {
+            "cluster_policy": baked_project.answer("cluster_policy_name")
+        }
+    else:
+        assert "cluster_policy_id" not in variables
 
 
 def test_every_resource_file_is_included(baked_project: BakedProject) -> None:
