@@ -210,7 +210,11 @@ def test_without_a_running_session_a_persistent_local_one_is_started(
         session, "local_spark", lambda *args, **kwargs: calls.append((args, kwargs))
     )
     cli._session(tmp_path)
-    assert calls == [((tmp_path / "warehouse",), {"persistent_catalog": True})]
+    cli._session(tmp_path, verbose=True)
+    assert calls == [
+        ((tmp_path / "warehouse",), {"persistent_catalog": True, "verbose": False}),
+        ((tmp_path / "warehouse",), {"persistent_catalog": True, "verbose": True}),
+    ]
 
 
 def test_notebook_runs_one_notebook_and_shows_its_result(project: Path) -> None:
