@@ -307,8 +307,7 @@ def check_package_name(question: str, value: str) -> str | None:
         return problem(
             question,
             value,
-            "is not a lowercase Python identifier of at most "
-            f"{PACKAGE_MAX_LENGTH} characters",
+            f"is not a lowercase Python identifier of at most {PACKAGE_MAX_LENGTH} characters",
             f"use lowercase letters, digits and underscores, starting with a letter{example}",
         )
     conflict = package_name_conflict(value)

@@ -104,7 +104,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "author_name": "Zoë O'Neil \\ Data & AI",
         "python_version": "3.12",
         "compute": "classic",
-        "warehouse_name": "Shared: \"SQL\" #1",
+        "warehouse_name": 'Shared: "SQL" #1',
         "cluster_policy_name": "Jobs & Pipelines: small",
     },
     # Each component alone (with only what it builds on): catches a component that silently

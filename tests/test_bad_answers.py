@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
-from markdown_it import MarkdownIt
 from cookiecutter.exceptions import FailedHookException, OutputDirExistsException
 from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
 from cookiecutter.prompt import prompt_for_config
+from markdown_it import MarkdownIt
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 AZURE_HOST = "https://adb-1234567890123456.7.azuredatabricks.net"

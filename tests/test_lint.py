@@ -11,7 +11,6 @@ more in a fully synced default project.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -20,21 +19,17 @@ from pathlib import Path
 import pytest
 from conftest import BakedProject
 from test_bundle_validate import find_databricks_cli
-from test_dev_tooling import HOOK_TOOLS
+from test_dev_tooling import HOOK_TOOLS, clean_environment
 
 TEMPLATE_ENVIRONMENT = Path(sys.prefix)
 
 
 def lint_environment() -> dict[str, str]:
     """uv runs every hook's tool from the template's environment, without syncing the project."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"VIRTUAL_ENV", "PYTHONPATH"} and not name.startswith("PYTEST_")
-    }
+    cli, _ = find_databricks_cli()
+    env = clean_environment(str(cli.parent) if cli else None)
     env["UV_PROJECT_ENVIRONMENT"] = str(TEMPLATE_ENVIRONMENT)
     env["UV_NO_SYNC"] = "1"
-    cli, _ = find_databricks_cli()
     if cli:
         env["DATABRICKS_CLI"] = str(cli)
     return env
