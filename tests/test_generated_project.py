@@ -204,6 +204,7 @@ def test_generated_project_tests_pass_with_coverage(
             "no:cacheprovider",
             "--cov",
             "--cov-report=term",
+            "--durations=15",
             timeout=TEST_TIMEOUT,
         )
     total = coverage_total(result.output)

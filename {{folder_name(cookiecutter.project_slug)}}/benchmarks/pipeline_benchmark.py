@@ -5,6 +5,8 @@ batches and kinds of defects: missing keys, values that do not parse, duplicates
 and out-of-order records, an unknown extra column, malformed lines) at each scale, runs the
 real job from resources/medallion.job.yml through the local job runner, and prints wall time
 per task and landing rows per second, with ratios against the 1x run of the same invocation.
+It then fits seconds = fixed + rows x per-row cost over the sizes, and says how rows/s grows
+with size, so the fixed cost of a run and its cost per row are both visible.
 1x is 10,000 order lines (with --base-orders); 100x is then 1,000,000 order lines.
 
     uv run python benchmarks/pipeline_benchmark.py                  # 1x, 10x, 100x
@@ -208,6 +210,36 @@ def run(spark: object, schema: str, fixtures: Path, work: Path) -> dict[str, flo
     return {**{task.key: task.seconds for task in result.tasks}, "total": total}
 
 
+def fixed_and_per_row_cost(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares fit of seconds = fixed + rows * per_row over (rows, seconds) points."""
+    count = len(points)
+    mean_rows = sum(rows for rows, _ in points) / count
+    mean_seconds = sum(seconds for _, seconds in points) / count
+    spread = sum((rows - mean_rows) ** 2 for rows, _ in points)
+    per_row = (
+        sum((rows - mean_rows) * (seconds - mean_seconds) for rows, seconds in points) / spread
+    )
+    return mean_seconds - per_row * mean_rows, per_row
+
+
+def print_cost_split(points: list[tuple[int, float]]) -> None:
+    """How rows/s grows with size: a fixed cost per run spread over rows, and a per-row cost."""
+    if len({rows for rows, _ in points}) < 2:
+        print("\nOne size only: run two or more --scales to split fixed and per-row cost.")
+        return
+    fixed, per_row = fixed_and_per_row_cost(points)
+    (first_rows, first_seconds), (last_rows, last_seconds) = points[0], points[-1]
+    print(
+        f"\nFitted over {len(points)} sizes: {fixed:.1f} s of fixed cost per run (planning, "
+        f"Delta commits, start-up of each statement) and {per_row * 1e6:.1f} µs per landing row."
+        f"\nrows/s grows {first_rows / first_seconds:,.0f} -> {last_rows / last_seconds:,.0f} "
+        f"({(last_rows / last_seconds) / (first_rows / first_seconds):.1f}x) as the rows grow "
+        f"{last_rows / first_rows:.0f}x: the fixed cost is "
+        f"{100 * fixed / first_seconds:.0f}% of the smallest run and "
+        f"{100 * fixed / last_seconds:.0f}% of the largest."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10,100", help="comma-separated multiples of 1x")
@@ -246,6 +278,7 @@ def main() -> None:
             f"{timings['total'] / base_time:.2f}",
         ]
         print("| " + " | ".join(cells) + " |")
+    print_cost_split([(generated.landing_rows, timings["total"]) for _, generated, timings in rows])
     spark.stop()
     if not arguments.keep:
         shutil.rmtree(work, ignore_errors=True)

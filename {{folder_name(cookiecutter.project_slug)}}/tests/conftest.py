@@ -22,6 +22,14 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["COLUMNS"] = TERMINAL_COLUMNS
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test that uses the Spark session (directly or through a fixture) `spark`, so
+    `pytest -m "not spark"` (make test-fast) is the tier that runs in seconds."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     """The generated project's root folder (holds databricks.yml)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from rich.table import Table
 from .bundle import BundleError, find_project_root, load_bundle
 from .jobs import JobDefinitionError, JobRunResult, LocalJobRunner, RunEvent, plan
 from .notebook import NotebookFormatError
+from .profiling import Hotspot, job_hotspots, notebook_hotspots
 from .runner import Note, NotebookResult, NotebookRunError, NotebookRunner
 from .volumes import LocalVolumes
 
@@ -45,6 +47,15 @@ Verbose = Annotated[
         "it to spark-driver.log under the local folder.",
     ),
 ]
+Profile = Annotated[
+    bool,
+    typer.Option(
+        "--profile",
+        help="After the run, list the slowest statements and Python cells (task, notebook, "
+        "cell, line, seconds), to find what makes a pipeline slow.",
+    ),
+]
+Top = Annotated[int, typer.Option("--top", min=1, help="How many statements --profile lists.")]
 Variables = Annotated[
     list[str] | None,
     typer.Option("--var", help="Override a bundle variable: --var name=value (repeatable)."),
@@ -93,6 +104,8 @@ def run(
         bool, typer.Option("--fresh", help="Delete the local tables and volumes first.")
     ] = False,
     verbose: Verbose = False,
+    profile: Profile = False,
+    top: Top = 10,
 ) -> None:
     """Run a job of the bundle locally: every task, in dependency order, on the fixtures."""
     try:
@@ -108,8 +121,11 @@ def run(
         f"Running job [bold]{chosen.key}[/] ({escape(chosen.name)}) of target "
         f"[bold]{bundle.target}[/] locally; catalog {bundle.target!r} runs as spark_catalog."
     )
+    started = time.perf_counter()
+    spark = _session(local, verbose=verbose)
+    spark_seconds = time.perf_counter() - started
     runner = LocalJobRunner(
-        _session(local, verbose=verbose),
+        spark,
         bundle,
         LocalVolumes(local / "volumes"),
         root / "fixtures",
@@ -120,6 +136,8 @@ def run(
     except (JobDefinitionError, BundleError) as error:
         raise typer.BadParameter(str(error)) from error
     print_summary(result)
+    if profile:
+        print_profile(job_hotspots(result, root), top, result.seconds, spark_seconds)
     if not result.succeeded:
         raise typer.Exit(code=1)
 
@@ -188,6 +206,36 @@ def print_summary(result: JobRunResult) -> None:
     console.print(f"Done in {result.seconds:.1f} s.")
 
 
+def print_profile(
+    spots: list[Hotspot], top: int, run_seconds: float, spark_seconds: float | None = None
+) -> None:
+    """The `top` slowest statements, and how the run's time splits between them and the rest."""
+    timed = sum(spot.seconds for spot in spots)
+    table = Table(
+        title=f"The {min(top, len(spots))} slowest of {len(spots)} statements and cells",
+        title_justify="left",
+    )
+    for column in ("seconds", "task", "notebook", "cell", "line", "statement"):
+        table.add_column(
+            column, justify="right" if column in ("seconds", "cell", "line") else "left"
+        )
+    for spot in spots[:top]:
+        table.add_row(
+            f"{spot.seconds:.2f}",
+            spot.task,
+            escape(spot.notebook),
+            str(spot.cell or ""),
+            str(spot.line or ""),
+            escape(spot.source),
+        )
+    console.print(table)
+    started = f"; Spark started in {spark_seconds:.1f} s before it" if spark_seconds else ""
+    console.print(
+        f"Statements and cells: {timed:.1f} s of the run's {run_seconds:.1f} s "
+        f"(the rest: schemas, seeding, row counts){started}."
+    )
+
+
 def print_notes(label: str, result: NotebookResult) -> None:
     """What the runner skipped, rewrote or mapped, grouped, so nothing is dropped silently."""
     groups: dict[tuple[str, str], list[Note]] = {}
@@ -234,6 +282,8 @@ def notebook(
     project_dir: ProjectDir = Path(),
     local_dir: LocalDir = None,
     verbose: Verbose = False,
+    profile: Profile = False,
+    top: Top = 10,
 ) -> None:
     """Run one notebook locally with its widget defaults and the given parameters.
 
@@ -269,3 +319,5 @@ def notebook(
         f"{path}: {result.statements} statement(s) and {result.python_cells} Python cell(s) "
         f"in {result.seconds:.1f} s."
     )
+    if profile:
+        print_profile(notebook_hotspots(result, root=root), top, result.seconds)

@@ -76,6 +76,20 @@ class Output:
     rows: tuple[Row, ...]
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How long one SQL statement or Python cell took, for `--profile`."""
+
+    cell: int
+    line: int
+    seconds: float
+    source: str  # the statement or cell, on one line
+
+    @property
+    def summary(self) -> str:
+        return self.source if len(self.source) <= 80 else self.source[:79] + "…"
+
+
 @dataclass
 class NotebookResult:
     notebook: Path
@@ -84,6 +98,7 @@ class NotebookResult:
     python_cells: int = 0
     notes: list[Note] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+    timings: list[Timing] = field(default_factory=list)
     exit_value: str | None = None
     seconds: float = 0.0
 
@@ -211,6 +226,10 @@ class NotebookRunner:
             self._run_statement(cell, statement, state)
 
     def _run_statement(self, cell: Cell, statement: Statement, state: _RunState) -> None:
+        with _timed(state.result, cell.number, statement.line, statement.text):
+            self._run_translated(cell, statement, state)
+
+    def _run_translated(self, cell: Cell, statement: Statement, state: _RunState) -> None:
         def fail(message: str) -> NotebookRunError:
             return NotebookRunError(
                 state.notebook.path, cell.number, statement.line, statement.text, message
@@ -267,6 +286,10 @@ class NotebookRunner:
         return {name: available[name] for name in sorted(statement.parameters)}
 
     def _run_python_cell(self, cell: Cell, state: _RunState) -> None:
+        with _timed(state.result, cell.number, cell.line, cell.source):
+            self._exec_python(cell, state)
+
+    def _exec_python(self, cell: Cell, state: _RunState) -> None:
         filename = f"{state.notebook.path} [cell {cell.number}]"
         try:
             code = compile(cell.source, filename, "exec")
@@ -342,6 +365,17 @@ class _RunState:
     widgets: LocalWidgets
     python_globals: dict[str, Any]
     view_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+
+@contextmanager
+def _timed(result: NotebookResult, cell: int, line: int, source: str) -> Iterator[None]:
+    """Record how long the block took as a Timing of `result`, even when it fails."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds = time.perf_counter() - started
+        result.timings.append(Timing(cell, line, seconds, " ".join(source.split())))
 
 
 def _failing_line(error: BaseException, filename: str) -> int:
