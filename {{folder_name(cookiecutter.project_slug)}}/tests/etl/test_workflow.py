@@ -95,6 +95,7 @@ def test_invalid_names_are_refused(landing_dir: Path) -> None:
         _config(landing_dir, "Bad Schema")
 
 
+@pytest.mark.usefixtures("spark")  # the CLI reuses the shared session instead of starting one
 def test_cli_runs_the_workflow(landing_dir: Path) -> None:
     result = CliRunner().invoke(
         app,

@@ -25,14 +25,14 @@ ROOT = Path("/project")
 
 
 def notebook_result(name: str, *timings: Timing) -> NotebookResult:
-    result = NotebookResult(ROOT / "notebooks" / name, {})
+    result = NotebookResult(ROOT / "tasks" / name, {})
     result.timings.extend(timings)
     return result
 
 
 def test_notebook_hotspots_are_slowest_first_with_paths_from_the_project_root() -> None:
     result = notebook_result(
-        "silver.sql",
+        "transform.sql",
         Timing(2, 10, 0.5, "CREATE TABLE a"),
         Timing(3, 20, 2.0, "MERGE INTO b"),
     )
@@ -40,16 +40,16 @@ def test_notebook_hotspots_are_slowest_first_with_paths_from_the_project_root() 
     spots = notebook_hotspots(result, "silver", ROOT)
 
     assert spots == [
-        Hotspot("silver", "notebooks/silver.sql", 3, 20, 2.0, "MERGE INTO b"),
-        Hotspot("silver", "notebooks/silver.sql", 2, 10, 0.5, "CREATE TABLE a"),
+        Hotspot("silver", "tasks/transform.sql", 3, 20, 2.0, "MERGE INTO b"),
+        Hotspot("silver", "tasks/transform.sql", 2, 10, 0.5, "CREATE TABLE a"),
     ]
 
 
 def test_job_hotspots_rank_every_task_and_count_a_wheel_task_whole() -> None:
-    bronze = TaskResult("bronze", "notebook_task", "notebooks/bronze.sql", "succeeded", 3.0)
-    bronze.notebook = notebook_result("bronze.sql", Timing(4, 8, 1.5, "INSERT INTO c"))
+    bronze = TaskResult("bronze", "notebook_task", "tasks/ingest.sql", "succeeded", 3.0)
+    bronze.notebook = notebook_result("ingest.sql", Timing(4, 8, 1.5, "INSERT INTO c"))
     quality = TaskResult("quality", "python_wheel_task", "pkg:main", "succeeded", 2.5)
-    skipped = TaskResult("gold", "notebook_task", "notebooks/gold.sql")
+    skipped = TaskResult("gold", "notebook_task", "tasks/report.sql")
     run = JobRunResult("medallion", "dev", "1", {}, ROOT, ROOT, [bronze, quality, skipped])
 
     spots = job_hotspots(run, ROOT)
@@ -70,16 +70,16 @@ def test_print_profile_lists_the_top_statements_and_the_share_they_took(monkeypa
     console = Console(width=200, record=True)
     monkeypatch.setattr(cli, "console", console)
     spots = [
-        Hotspot("silver", "notebooks/silver.sql", 3, 20, 2.0, "MERGE INTO [b]"),
-        Hotspot("bronze", "notebooks/bronze.sql", 4, 8, 1.5, "INSERT INTO c"),
-        Hotspot("gold", "notebooks/gold.sql", 2, 5, 0.25, "SELECT 1"),
+        Hotspot("silver", "tasks/transform.sql", 3, 20, 2.0, "MERGE INTO [b]"),
+        Hotspot("bronze", "tasks/ingest.sql", 4, 8, 1.5, "INSERT INTO c"),
+        Hotspot("gold", "tasks/report.sql", 2, 5, 0.25, "SELECT 1"),
     ]
 
     cli.print_profile(spots, 2, 5.0, 7.5)
 
     text = console.export_text()
     assert "The 2 slowest of 3 statements and cells" in text
-    assert "2.00 │ silver │ notebooks/silver.sql │    3 │   20 │ MERGE INTO [b]" in text
+    assert "2.00 │ silver │ tasks/transform.sql │    3 │   20 │ MERGE INTO [b]" in text
     assert "INSERT INTO c" in text
     assert "SELECT 1" not in text
     assert "Statements and cells: 3.8 s of the run's 5.0 s" in text
