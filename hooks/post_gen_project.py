@@ -37,8 +37,6 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "resources/medallion.job.yml",
         "resources/medallion_maintenance.job.yml",
         "tests/medallion",
-        # The quality task's test runs the medallion job, so it goes with the medallion.
-        "tests/quality/test_medallion_quality.py",
         "benchmarks/pipeline_benchmark.py",
     ),
     ("include_etl", "no"): (
@@ -49,6 +47,8 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
     ("include_quality", "no"): (
         "src/{package}/quality",
         "tests/quality",
+        # The medallion job's quality task, tested on the medallion's shared full run.
+        "tests/medallion/test_quality_task.py",
         "quality",
         "notebooks/quality",
         "benchmarks/quality_benchmark.py",

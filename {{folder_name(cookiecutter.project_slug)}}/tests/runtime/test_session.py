@@ -131,3 +131,24 @@ def test_the_first_start_says_that_it_downloads_the_jars(
 
 def test_a_running_session_is_reused(spark: SparkSession) -> None:
     assert session.local_spark() is spark
+
+
+def test_vacuum_lists_a_small_table_in_one_task(spark: SparkSession) -> None:
+    spark.sql("CREATE SCHEMA IF NOT EXISTS session_vacuum")
+    spark.sql("CREATE OR REPLACE TABLE session_vacuum.t (id INT) USING delta")
+    spark.sql("INSERT INTO session_vacuum.t VALUES (1), (2)")
+    context = spark.sparkContext
+    context.setJobGroup("vacuum", "VACUUM of a two-row table")
+    try:
+        spark.sql("VACUUM session_vacuum.t RETAIN 168 HOURS").collect()
+    finally:
+        context.setLocalProperty("spark.jobGroup.id", None)
+    tracker = context.statusTracker()
+    stages = [
+        stage
+        for job in tracker.getJobIdsForGroup("vacuum")
+        for stage in tracker.getJobInfo(job).stageIds
+    ]
+    tasks = [tracker.getStageInfo(stage).numTasks for stage in stages]
+    assert stages
+    assert max(tasks) == 1, tasks
