@@ -10,6 +10,7 @@ from chispa import assert_df_equality
 from pyspark.sql import DataFrame, SparkSession
 
 from {{ cookiecutter.package_name }}.quality import QualityEngine
+from {{ cookiecutter.package_name }}.quality import engine as engine_module
 from {{ cookiecutter.package_name }}.quality.rules import (
     RuleFileError,
 )
@@ -46,6 +47,15 @@ def check(
     checked = engine.apply(df, rules(*entries))
     checked.annotated.write.format("noop").mode("overwrite").save()
     return checked
+
+
+@pytest.fixture(params=["broadcast reference", "anti join of input keys"])
+def lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Foreign keys run both ways: a small reference broadcast as it is, or (for references
+    of unknown or large size) the input's distinct keys compared with it first."""
+    small = request.param == "broadcast reference"
+    monkeypatch.setattr(QualityEngine, "is_small", lambda self, name, keys: small)
+    return request.param
 
 
 def errors(spark: SparkSession, rows: list[tuple[int, list[tuple[str, str, str]]]]) -> DataFrame:
@@ -157,7 +167,7 @@ def test_unique_with_a_filter_counts_only_filtered_rows(
 
 
 def test_foreign_key_flags_missing_keys_and_passes_nulls(
-    spark: SparkSession, orders: DataFrame, customers: DataFrame
+    spark: SparkSession, orders: DataFrame, customers: DataFrame, lookup: str
 ) -> None:
     checked = check(
         spark,
@@ -186,7 +196,7 @@ def test_foreign_key_flags_missing_keys_and_passes_nulls(
 
 
 def test_composite_foreign_key(
-    spark: SparkSession, orders: DataFrame, customers: DataFrame
+    spark: SparkSession, orders: DataFrame, customers: DataFrame, lookup: str
 ) -> None:
     checked = check(
         spark,
@@ -211,6 +221,7 @@ def test_foreign_key_rules_on_the_same_keys_share_one_lookup(
     orders: DataFrame,
     customers: DataFrame,
     capsys: pytest.CaptureFixture[str],
+    lookup: str,
 ) -> None:
     key = {"columns": ["customer_id"], "reference": "customers", "reference_columns": ["cid"]}
     checked = check(
@@ -228,7 +239,109 @@ def test_foreign_key_rules_on_the_same_keys_share_one_lookup(
     results = {r.rule: (r.rows_tested, r.rows_failed) for r in checked.results()}
     assert (results["fk"], results["fk_nl"]) == ((4, 1), (2, 0))
     checked.annotated.explain()
-    assert capsys.readouterr().out.count("LeftAnti") == 1
+    plan = capsys.readouterr().out
+    joins = {"broadcast reference": "LeftOuter", "anti join of input keys": "LeftAnti"}
+    assert plan.count(joins[lookup]) == 1
+
+
+def test_a_reference_of_known_small_size_is_broadcast(
+    spark: SparkSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known = spark.range(2).selectExpr("concat('c', id) AS cid", "'NL' AS country")
+    # Rows from Python carry no size estimate (Spark assumes the largest): treated as large.
+    unknown = spark.createDataFrame([("c1", "NL")], "cid string, country string")
+    engine = QualityEngine(spark, {"known": known, "unknown": unknown})
+    assert engine.is_small("known", known.select("cid"))
+    assert not engine.is_small("unknown", unknown.select("cid"))
+    monkeypatch.setattr(engine_module, "BROADCAST_REFERENCE_BYTES", 1)
+    assert not engine.is_small("known", known.select("cid"))
+
+
+def test_without_a_size_estimate_a_catalog_table_is_sized_by_delta(
+    spark: SparkSession,
+    customers: DataFrame,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Spark Connect gives no size estimate; a Delta table's own statistics still do."""
+    monkeypatch.setattr(engine_module, "_estimated_bytes", lambda frame: None)
+    customers.write.format("delta").mode("overwrite").saveAsTable("fk_customers")
+    customers.createOrReplaceTempView("fk_customers_view")
+    try:
+        engine = QualityEngine(spark)
+        keys = spark.table("fk_customers").select("cid")
+        assert engine.is_small("fk_customers", keys)
+        assert not engine.is_small("fk_customers_view", keys)
+        monkeypatch.setattr(engine_module, "BROADCAST_REFERENCE_BYTES", 1)
+        assert not engine.is_small("fk_customers", keys)
+    finally:
+        spark.sql("DROP TABLE IF EXISTS fk_customers")
+        spark.catalog.dropTempView("fk_customers_view")
+
+
+def test_nested_uniqueness_keys_are_counted_in_one_shuffle(
+    spark: SparkSession, customers: DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Key sets used only by uniqueness rules are counted together; a key set that the
+    others contain is counted first, so one shuffle serves them all."""
+    df = spark.createDataFrame(
+        [
+            (1, "a", "x", 1),
+            (2, "a", "x", 2),
+            (3, "a", "y", 3),
+            (4, "b", None, 3),
+            (5, "b", None, 3),
+        ],
+        "id int, k1 string, k2 string, k3 int",
+    )
+    checked = check(
+        spark,
+        df,
+        customers,
+        {"name": "by_k1", "check": {"type": "unique", "columns": ["k1"]}},
+        {"name": "by_k1_k2", "check": {"type": "unique", "columns": ["k1", "k2"]}},
+        {
+            "name": "by_k1_k2_k3",
+            "check": {"type": "unique", "columns": ["k2", "k1", "k3"], "nulls_distinct": False},
+        },
+    )
+    assert {r.rule: r.rows_failed for r in checked.results()} | {"_volume": None} == {
+        "_volume": None,
+        "by_k1": 5,
+        "by_k1_k2": 2,
+        "by_k1_k2_k3": 2,
+    }
+    failing = {
+        row["id"]: sorted(error["rule"] for error in row["_errors"])
+        for row in checked.annotated.collect()
+    }
+    assert failing == {
+        1: ["by_k1", "by_k1_k2"],
+        2: ["by_k1", "by_k1_k2"],
+        3: ["by_k1"],
+        4: ["by_k1", "by_k1_k2_k3"],
+        5: ["by_k1", "by_k1_k2_k3"],
+    }
+    checked.annotated.explain()
+    final_plan = capsys.readouterr().out.split("== Initial Plan ==")[0]
+    assert final_plan.count("Exchange hashpartitioning") == 1
+
+
+def test_uniqueness_keys_that_share_no_columns_give_the_same_verdicts_together(
+    spark: SparkSession, customers: DataFrame
+) -> None:
+    df = spark.createDataFrame(
+        [(1, "a", "x"), (2, "a", "y"), (3, "b", "y")], "id int, k1 string, k2 string"
+    )
+    by_k1 = {"name": "by_k1", "check": {"type": "unique", "columns": ["k1"]}}
+    by_k2 = {"name": "by_k2", "check": {"type": "unique", "columns": ["k2"]}}
+    together = check(spark, df, customers, by_k1, by_k2)
+    alone = [check(spark, df, customers, rule) for rule in (by_k1, by_k2)]
+    counts = {r.rule: r.rows_failed for r in together.results() if r.rule.startswith("by")}
+    assert counts == {"by_k1": 2, "by_k2": 2}
+    assert counts == {
+        r.rule: r.rows_failed for c in alone for r in c.results() if r.rule.startswith("by")
+    }
 
 
 def test_grouped_aggregate_flags_rows_of_failing_groups(

@@ -2,15 +2,18 @@
 
 The split follows Deequ: analyzers compute metrics, constraints assert on them. The plan is
 
-1. per distinct foreign key (reference table, key columns), the input's distinct keys that
-   the reference lacks (an anti join of keys only), broadcast back to the rows;
+1. per distinct foreign key (reference table, key columns), a broadcast of the reference's
+   distinct keys when the reference is known to be small, else the input's distinct keys
+   that the reference lacks (an anti join of keys only), broadcast back to the rows;
 2. one aggregation per distinct key set (uniqueness and grouped aggregates on the same
    columns share it) that shuffles only keys and values: a count over a sorted window when
    only uniqueness rules use the keys, else a group-by; the groups that fail are broadcast
    back to the rows, so whole rows are never shuffled;
-3. one projection with every row check, each written as Spark SQL text (see `sql`);
-4. `observe`, which computes every count and dataset aggregate while the caller's own action
-   (a write) runs, so metrics cost no extra scan; identical aggregates are computed once;
+3. one projection with every row check, each written as Spark SQL text (see `sql`), before
+   the lookups of 1 and 2, and one with every keyed check after them;
+4. `observe` after each of the two projections, which computes every count and dataset
+   aggregate while the caller's own action (a write) runs, so metrics cost no extra scan;
+   identical aggregates are computed once;
 5. `_errors` and `_warnings`: arrays of (rule, dimension, message), empty when a row passes.
 
 Nothing runs until the caller acts on `CheckedData.annotated` (or uses `run.run_checks`).
@@ -41,6 +44,9 @@ ERRORS = "_errors"
 WARNINGS = "_warnings"
 ANNOTATION = "array<struct<rule:string,dimension:string,message:string>>"
 _HELPER = "__dq_"
+# A reference table up to this size (its key columns, as Spark estimates them, or the whole
+# Delta table) is broadcast to the rows as it is; Spark's own broadcast limit is 8 GiB.
+BROADCAST_REFERENCE_BYTES = 64 * 1024 * 1024
 
 
 def aggregate(function: str, column: str | None, condition: str | None) -> str:
@@ -55,12 +61,13 @@ def aggregate(function: str, column: str | None, condition: str | None) -> str:
 class _Metrics:
     """Aggregates for `observe`, each computed once however many rules ask for it."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "m") -> None:
+        self._prefix = prefix
         self._aliases: dict[str, str] = {}
 
     def add(self, expression: str) -> str:
         """The alias of the aggregate `expression` (SQL), added on first use."""
-        return self._aliases.setdefault(expression, f"m{len(self._aliases)}")
+        return self._aliases.setdefault(expression, f"{self._prefix}{len(self._aliases)}")
 
     @property
     def columns(self) -> list[Column]:
@@ -132,6 +139,15 @@ class QualityEngine:
         except AnalysisException as error:
             raise RuleFileError(f"reference table {name!r} cannot be read: {error}") from None
 
+    def is_small(self, name: str, keys: DataFrame) -> bool:
+        """Whether the reference `name`, read as `keys` (its key columns), can be broadcast:
+        Spark's own size estimate where the client can read it (classic Spark), else the
+        size Delta records for a catalog table (Spark Connect, serverless). Unknown: no."""
+        size = _estimated_bytes(keys)
+        if size is None and name not in self._references:
+            size = _delta_table_bytes(self._spark or keys.sparkSession, name)
+        return size is not None and size <= BROADCAST_REFERENCE_BYTES
+
     def apply(
         self,
         df: DataFrame,
@@ -144,7 +160,7 @@ class QualityEngine:
         table = table_name or rule_set.table or "dataframe"
         _validate_against(df, rule_set, table, self)
         planner = _Planner(df, rule_set, self)
-        annotated, observation, plans, dataset_metrics, volume, quarantined = planner.plan()
+        annotated, observations, plans, dataset_metrics, volume, quarantined = planner.plan()
         return CheckedData(
             annotated=annotated,
             rule_set=rule_set,
@@ -153,12 +169,33 @@ class QualityEngine:
             run_time=self._clock(),
             engine=self,
             schema=df.schema,
-            _observation=observation,
+            _observations=observations,
             _row_plans=plans,
             _dataset_metrics=dataset_metrics,
             _volume_metric=volume,
             _quarantined_metric=quarantined,
         )
+
+
+def _estimated_bytes(frame: DataFrame) -> int | None:
+    """Spark's estimate of `frame`'s size, or None where the plan is not reachable from Python
+    (Spark Connect keeps it on the server)."""
+    jdf = getattr(frame, "_jdf", None)
+    if jdf is None:
+        return None
+    return int(jdf.queryExecution().optimizedPlan().stats().sizeInBytes())
+
+
+def _delta_table_bytes(spark: SparkSession, name: str) -> int | None:
+    """The size of the Delta table `name` from its own statistics (`DESCRIBE DETAIL`), which
+    every compute answers without scanning; None for a table that is not Delta."""
+    try:
+        detail = spark.sql(f"DESCRIBE DETAIL {name}").select("format", "sizeInBytes").first()
+    except AnalysisException:
+        return None
+    if detail is None or detail["format"] != "delta" or detail["sizeInBytes"] is None:
+        return None
+    return int(detail["sizeInBytes"])
 
 
 def _validate_against(df: DataFrame, rule_set: RuleSet, table: str, engine: QualityEngine) -> None:
@@ -210,62 +247,84 @@ class _Planner:
         self._rule_set = rule_set
         self._engine = engine
         self._names = count()
-        self._metrics = _Metrics()
 
     def _helper(self, kind: str) -> str:
         return f"{_HELPER}{kind}{next(self._names)}"
 
     def _join_foreign_keys(self, df: DataFrame) -> tuple[DataFrame, dict[tuple[Any, ...], str]]:
-        """One join per distinct (reference, columns, reference columns): a missing-marker.
+        """One lookup per distinct (reference, columns, reference columns); returns the frame
+        and, per lookup, SQL that is true on rows whose key the reference lacks.
 
-        The input's distinct keys that the reference lacks are found first (an anti join that
-        shuffles keys only, whatever either table's size or statistics) and broadcast back to
-        the rows, so whole rows are never shuffled. The marker is true on rows whose key is
-        missing from the reference.
+        A reference whose key columns Spark knows to be small is broadcast to the rows as it
+        is (one small job on the reference). Any other reference is compared with the input's
+        distinct keys first, so whole rows are never shuffled whatever either table's size.
         """
-        markers: dict[tuple[Any, ...], str] = {}
+        missing: dict[tuple[Any, ...], str] = {}
         for rule in self._rule_set.rules:
             check = rule.check
             if not isinstance(check, ForeignKey):
                 continue
             key = (check.reference, tuple(check.columns()), tuple(check.referenced()))
-            if key in markers:
+            if key in missing:
                 continue
-            marker = self._helper("missing")
-            keys = [self._helper("key") for _ in check.columns()]
             ref_keys = [self._helper("key") for _ in check.referenced()]
-            present = sf.lit(True)
-            for column in check.columns():
-                present = present & _column(column).isNotNull()
             reference = self._engine.reference(check.reference).select(
                 *[_column(c).alias(k) for c, k in zip(check.referenced(), ref_keys, strict=True)]
             )
-            missing = (
-                self._df.filter(present)
-                .select(*[_column(c).alias(k) for c, k in zip(check.columns(), keys, strict=True)])
-                .distinct()
-                .join(
-                    reference,
-                    on=[sf.col(k) == sf.col(r) for k, r in zip(keys, ref_keys, strict=True)],
-                    how="left_anti",
-                )
-                .withColumn(marker, sf.lit(True))
+            if self._engine.is_small(check.reference, reference):
+                df, missing[key] = self._join_reference(df, check, reference, ref_keys)
+            else:
+                df, missing[key] = self._join_missing_keys(df, check, reference, ref_keys)
+        return df, missing
+
+    def _join_reference(
+        self, df: DataFrame, check: ForeignKey, reference: DataFrame, ref_keys: list[str]
+    ) -> tuple[DataFrame, str]:
+        """The reference's distinct keys broadcast to the rows (distinct: no row is doubled)."""
+        found = self._helper("found")
+        keys = reference.distinct().withColumn(found, sf.lit(True))
+        condition = [
+            _column(column) == sf.col(k)
+            for column, k in zip(check.columns(), ref_keys, strict=True)
+        ]
+        df = df.join(sf.broadcast(keys), on=condition, how="left").drop(*ref_keys)
+        return df, f"{identifier(found)} IS NULL"
+
+    def _join_missing_keys(
+        self, df: DataFrame, check: ForeignKey, reference: DataFrame, ref_keys: list[str]
+    ) -> tuple[DataFrame, str]:
+        """The input's distinct keys that the reference lacks (an anti join of keys only),
+        broadcast back to the rows: the marker is true on rows whose key is missing."""
+        marker = self._helper("missing")
+        keys = [self._helper("key") for _ in check.columns()]
+        present = sf.lit(True)
+        for column in check.columns():
+            present = present & _column(column).isNotNull()
+        absent = (
+            self._df.filter(present)
+            .select(*[_column(c).alias(k) for c, k in zip(check.columns(), keys, strict=True)])
+            .distinct()
+            .join(
+                reference,
+                on=[sf.col(k) == sf.col(r) for k, r in zip(keys, ref_keys, strict=True)],
+                how="left_anti",
             )
-            condition = [
-                _column(column) == sf.col(k)
-                for column, k in zip(check.columns(), keys, strict=True)
-            ]
-            df = df.join(sf.broadcast(missing), on=condition, how="left").drop(*keys)
-            markers[key] = marker
-        return df, markers
+            .withColumn(marker, sf.lit(True))
+        )
+        condition = [
+            _column(column) == sf.col(k) for column, k in zip(check.columns(), keys, strict=True)
+        ]
+        df = df.join(sf.broadcast(absent), on=condition, how="left").drop(*keys)
+        return df, f"{identifier(marker)} IS NOT NULL"
 
     def _join_key_sets(self, df: DataFrame) -> tuple[DataFrame, dict[str, str]]:
-        """One aggregation per distinct key set, for all uniqueness and grouped-aggregate
+        """Per distinct key set, one aggregation for the uniqueness and grouped-aggregate
         rules on it; only the groups that fail some rule are broadcast back to the rows.
 
-        The aggregation shuffles the key columns and the aggregated values only, never whole
-        rows, and the failing groups are few unless a rule fails badly. Returns the frame
-        with one helper column per rule (null on rows of groups that fail no rule).
+        Key sets that only uniqueness rules use are counted together (see `_duplicated_keys`);
+        a key set that a grouped aggregate also uses shares its group-by. Keys and values are
+        shuffled, never whole rows. Returns the frame with one helper column per rule (null
+        on rows of groups that fail no rule).
         """
         by_keys: dict[tuple[str, ...], list[Rule]] = {}
         for rule in self._rule_set.rules:
@@ -274,20 +333,27 @@ class _Planner:
             elif isinstance(rule.check, Aggregate) and rule.check.group_by:
                 by_keys.setdefault(tuple(rule.check.group_by), []).append(rule)
         values: dict[str, str] = {}
+        uniqueness_only: dict[tuple[str, ...], list[Rule]] = {}
         for keys, rules in by_keys.items():
             names = {rule.name: self._helper("group") for rule in rules}
             values.update(names)
-            key_names = [self._helper("key") for _ in keys]
             if all(isinstance(rule.check, Unique) for rule in rules):
-                failing = self._duplicated_keys(keys, key_names, rules, names)
-            else:
-                failing = self._failing_groups(keys, key_names, rules, names)
-            condition = [
-                _column(key).eqNullSafe(sf.col(name))
-                for key, name in zip(keys, key_names, strict=True)
-            ]
-            df = df.join(sf.broadcast(failing), on=condition, how="left").drop(*key_names)
+                uniqueness_only[keys] = rules
+                continue
+            key_names = [self._helper("key") for _ in keys]
+            failing = self._failing_groups(keys, key_names, rules, names)
+            df = self._join_back(df, failing, dict(zip(keys, key_names, strict=True)))
+        if uniqueness_only:
+            key_names = {column: self._helper("key") for keys in uniqueness_only for column in keys}
+            failing = self._duplicated_keys(uniqueness_only, key_names, values)
+            df = self._join_back(df, failing, key_names)
         return df, values
+
+    @staticmethod
+    def _join_back(df: DataFrame, failing: DataFrame, key_names: dict[str, str]) -> DataFrame:
+        """`df` with the columns of `failing` on rows whose keys match (nulls match nulls)."""
+        condition = [_column(key).eqNullSafe(sf.col(name)) for key, name in key_names.items()]
+        return df.join(sf.broadcast(failing), on=condition, how="left").drop(*key_names.values())
 
     def _failing_groups(
         self, keys: tuple[str, ...], key_names: list[str], rules: list[Rule], names: dict[str, str]
@@ -317,40 +383,46 @@ class _Planner:
         )
 
     def _duplicated_keys(
-        self, keys: tuple[str, ...], key_names: list[str], rules: list[Rule], names: dict[str, str]
+        self,
+        key_sets: dict[tuple[str, ...], list[Rule]],
+        key_names: dict[str, str],
+        names: dict[str, str],
     ) -> DataFrame:
-        """The keys that some uniqueness rule finds more than once, by a count over a window.
+        """The rows (keys only) that some uniqueness rule finds more than once, one row per
+        combination of every key column, with each rule's count of its key.
 
         Keys under a uniqueness rule are expected to be (nearly) unique, so a partial
         aggregation would shrink nothing and only pay for its hash map: shuffling the keys,
-        sorting them and counting runs of equal keys costs about half as much. Rows that no
-        rule counts (null keys, rows outside every filter) are dropped before the shuffle.
+        sorting them and counting runs of equal keys over a window costs about half as much.
+        The windows run narrowest key set first: Spark then shuffles once, by that set, for
+        every key set that contains it, and only sorts for those. Rows that no rule counts
+        (null keys, rows outside every filter) are dropped before the shuffle.
         """
         counted = {
             rule.name: _counted_for_uniqueness(rule.check, _filter_of(rule))  # type: ignore[arg-type]
+            for rules in key_sets.values()
             for rule in rules
         }
-        by_key = Window.partitionBy(*key_names)
-        failing_group = any_of([f"{identifier(name)} > 1" for name in names.values()])
-        return (
-            self._df.filter(sf.expr(any_of(list(counted.values()))))
-            .select(
-                *[_column(key).alias(name) for key, name in zip(keys, key_names, strict=True)],
-                *[sf.expr(condition).alias(names[rule]) for rule, condition in counted.items()],
-            )
-            .select(
-                *key_names,
-                *[sf.count_if(sf.col(name)).over(by_key).alias(name) for name in names.values()],
-            )
-            .filter(sf.expr(failing_group))
-            .dropDuplicates(key_names)
+        rows = self._df.filter(sf.expr(any_of(list(counted.values())))).select(
+            *[_column(key).alias(name) for key, name in key_names.items()],
+            *[sf.expr(condition).alias(names[rule]) for rule, condition in counted.items()],
         )
+        for keys in sorted(key_sets, key=len):
+            by_key = Window.partitionBy(*[key_names[key] for key in keys])
+            rows = rows.withColumns(
+                {
+                    names[rule.name]: sf.count_if(sf.col(names[rule.name])).over(by_key)
+                    for rule in key_sets[keys]
+                }
+            )
+        failing_group = any_of([f"{identifier(names[rule])} > 1" for rule in counted])
+        return rows.filter(sf.expr(failing_group)).dropDuplicates(list(key_names.values()))
 
     def _keyed_failure(
         self,
         rule: Rule,
         condition: str | None,
-        markers: dict[tuple[Any, ...], str],
+        missing: dict[tuple[Any, ...], str],
         group_values: dict[str, str],
     ) -> tuple[str, str]:
         """(fails, message) as SQL for a rule that compares a row with other rows."""
@@ -368,9 +440,9 @@ class _Planner:
             )
             return fails, message
         if isinstance(check, ForeignKey):
-            marker = markers[(check.reference, tuple(check.columns()), tuple(check.referenced()))]
+            absent = missing[(check.reference, tuple(check.columns()), tuple(check.referenced()))]
             present = [f"{identifier(column)} IS NOT NULL" for column in check.columns()]
-            fails = all_of([*in_scope, *present, f"{identifier(marker)} IS NOT NULL"])
+            fails = all_of([*in_scope, *present, absent])
             referenced = f"{check.reference}({', '.join(check.referenced())})"
             message = concat(_keys_shown(check.columns()), string(f") not found in {referenced}"))
             return fails, message
@@ -387,69 +459,92 @@ class _Planner:
         )
         return all_of([*in_scope, outside]), message
 
-    def plan(self) -> tuple[DataFrame, Observation, list[_RowPlan], dict[str, str], str, str]:
-        df, markers = self._join_foreign_keys(self._df)
+    def plan(self) -> tuple[DataFrame, list[Observation], list[_RowPlan], dict[str, str], str, str]:
+        """The annotated frame, its observations, the rules' plans and the metric aliases.
+
+        Row checks are computed and counted before the lookups, keyed checks after them:
+        each `observe` ends a stage of generated code, and one stage with every check and
+        lookup outgrows the method size the JVM compiles (8,000 bytes of bytecode), which
+        leaves it interpreted and several times slower.
+        """
+        plans = [
+            _RowPlan(rule, self._helper("fail"), "")
+            for rule in self._rule_set.rules
+            if rule.level != "dataset"
+        ]
+        row_plans = [plan for plan in plans if plan.rule.level == "row"]
+        keyed_plans = [plan for plan in plans if plan.rule.level != "row"]
+        row_metrics, keyed_metrics = _Metrics("r"), _Metrics("k")
+        volume = row_metrics.add("count(1)")
+        dataset_metrics = self._dataset_metrics(row_metrics)
+
+        flags = [self._row_flag(plan) for plan in row_plans]
+        df, row_observation = self._observed(self._df.select("*", *flags), row_plans, row_metrics)
+        df, missing = self._join_foreign_keys(df)
         df, group_values = self._join_key_sets(df)
-        original = [_column(c) for c in self._df.columns]
-        plans: list[_RowPlan] = []
-        flags: list[Column] = []
-        for rule in self._rule_set.rules:
-            if rule.level == "dataset":
-                continue
-            condition = _filter_of(rule)
-            if rule.level == "row":
-                fails, message = row_failure(rule.check)  # type: ignore[arg-type]
-                if condition is not None:
-                    fails = all_of([condition, fails])
-            else:
-                fails, message = self._keyed_failure(rule, condition, markers, group_values)
-            plan = _RowPlan(rule, self._helper("fail"), message)
-            flags.append(sf.expr(fails).alias(plan.fail_column))
-            plans.append(plan)
-        df = df.select("*", *flags)
-
-        volume = self._metrics.add("count(1)")
-        for plan in plans:
-            condition = _filter_of(plan.rule)
-            plan.tested_metric = self._metrics.add(
-                f"count_if({condition})" if condition is not None else "count(1)"
-            )
-            plan.failed_metric = self._metrics.add(f"count_if({identifier(plan.fail_column)})")
-        errors = [p for p in plans if p.rule.criticality is Criticality.ERROR]
-        quarantined = self._metrics.add(f"count_if({_any_flag(errors)})")
-        dataset_metrics = self._dataset_metrics()
-
-        observation = Observation(self._helper("metrics"))
-        observed = df.observe(observation, *self._metrics.columns)
-        annotated = observed.select(
-            *original,
+        flags = [self._keyed_flag(plan, missing, group_values) for plan in keyed_plans]
+        errors = [plan for plan in plans if plan.rule.criticality is Criticality.ERROR]
+        quarantined = keyed_metrics.add(f"count_if({_any_flag(errors)})")
+        df, keyed_observation = self._observed(df.select("*", *flags), keyed_plans, keyed_metrics)
+        annotated = df.select(
+            *[_column(c) for c in self._df.columns],
             self._annotation(plans, Criticality.ERROR).alias(ERRORS),
             self._annotation(plans, Criticality.WARN).alias(WARNINGS),
         )
-        return annotated, observation, plans, dataset_metrics, volume, quarantined
+        observations = [row_observation, keyed_observation]
+        return annotated, observations, plans, dataset_metrics, volume, quarantined
+
+    def _row_flag(self, plan: _RowPlan) -> Column:
+        fails, plan.message = row_failure(plan.rule.check)  # type: ignore[arg-type]
+        condition = _filter_of(plan.rule)
+        if condition is not None:
+            fails = all_of([condition, fails])
+        return sf.expr(fails).alias(plan.fail_column)
+
+    def _keyed_flag(
+        self, plan: _RowPlan, missing: dict[tuple[Any, ...], str], group_values: dict[str, str]
+    ) -> Column:
+        condition = _filter_of(plan.rule)
+        fails, plan.message = self._keyed_failure(plan.rule, condition, missing, group_values)
+        return sf.expr(fails).alias(plan.fail_column)
+
+    def _observed(
+        self, df: DataFrame, plans: list[_RowPlan], metrics: _Metrics
+    ) -> tuple[DataFrame, Observation]:
+        """`df` observed with `metrics` plus each plan's tested and failed row counts."""
+        for plan in plans:
+            condition = _filter_of(plan.rule)
+            plan.tested_metric = metrics.add(
+                f"count_if({condition})" if condition is not None else "count(1)"
+            )
+            plan.failed_metric = metrics.add(f"count_if({identifier(plan.fail_column)})")
+        observation = Observation(self._helper("metrics"))
+        return df.observe(observation, *metrics.columns), observation
 
     def _annotation(self, plans: list[_RowPlan], criticality: Criticality) -> Column:
         """The array of (rule, dimension, message) for the failing rules of `criticality`.
 
-        Built with `concat` of one-element arrays (code-generated), not `filter` with a lambda
-        (interpreted), and only for rows that fail at least one rule: passing rows, the vast
-        majority, get the shared empty array after one OR over the flags.
+        Built only for rows that fail at least one rule: passing rows, the vast majority, get
+        the shared empty array after one OR over the flags. The lambda of `filter` keeps this
+        projection out of whole-stage code generation, so Spark compiles it in small methods
+        (one method with every rule's message would be too large for the JVM to compile).
         """
         empty = f"CAST(array() AS {ANNOTATION})"
         chosen = [plan for plan in plans if plan.rule.criticality is criticality]
         if not chosen:
             return sf.expr(empty)
         entries = [
-            f"CASE WHEN {identifier(plan.fail_column)} THEN array(named_struct("
+            f"CASE WHEN {identifier(plan.fail_column)} THEN named_struct("
             f"'rule', {string(plan.rule.name)}, "
             f"'dimension', {string(plan.rule.dimension.value)}, "
-            f"'message', {plan.message})) ELSE {empty} END"
+            f"'message', {plan.message}) END"
             for plan in chosen
         ]
-        annotation = f"CAST(concat({', '.join(entries)}) AS {ANNOTATION})"
+        failing = f"filter(array({', '.join(entries)}), e -> e IS NOT NULL)"
+        annotation = f"CAST({failing} AS {ANNOTATION})"
         return sf.expr(f"CASE WHEN {_any_flag(chosen)} THEN {annotation} ELSE {empty} END")
 
-    def _dataset_metrics(self) -> dict[str, str]:
+    def _dataset_metrics(self, metrics: _Metrics) -> dict[str, str]:
         """rule name -> observe alias for the aggregate each dataset rule needs on this table."""
         aliases: dict[str, str] = {}
         for rule in self._rule_set.rules:
@@ -467,7 +562,7 @@ class _Planner:
                 metric = f"CAST({aggregate(function, column, condition)} AS DOUBLE)"
             else:
                 continue
-            aliases[rule.name] = self._metrics.add(metric)
+            aliases[rule.name] = metrics.add(metric)
         return aliases
 
 
@@ -492,7 +587,7 @@ class CheckedData:
     run_time: datetime
     engine: QualityEngine
     schema: StructType
-    _observation: Observation
+    _observations: list[Observation]
     _row_plans: list[_RowPlan]
     _dataset_metrics: dict[str, str]
     _volume_metric: str
@@ -514,7 +609,11 @@ class CheckedData:
     def observed(self) -> dict[str, Any]:
         """The metrics Spark collected during the first action (waits for that action)."""
         if "observed" not in self._cached:
-            self._cached["observed"] = dict(self._observation.get)
+            self._cached["observed"] = {
+                alias: value
+                for observation in self._observations
+                for alias, value in observation.get.items()
+            }
         return self._cached["observed"]
 
     @property
