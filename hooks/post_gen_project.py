@@ -53,6 +53,7 @@ REMOVED_WHEN: dict[tuple[str, str], tuple[str, ...]] = {
         "notebooks/quality",
         "benchmarks/quality_benchmark.py",
         "benchmarks/quality_benchmark_checks.py",
+        "benchmarks/quality_benchmark_flights.py",
         "benchmarks/quality_benchmark_others.py",
     ),
     ("include_admin", "no"): (

@@ -40,6 +40,34 @@ def session() -> SparkSession:
 
 
 def dqx_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
+    """DQX annotating the rows."""
+    engine, checks, references = _dqx(spark)
+
+    def run() -> None:
+        checked, observation = engine.apply_checks_by_metadata(df, checks, ref_dfs=references)
+        checked.write.format("noop").mode("overwrite").save()
+        assert observation.get  # the metrics, collected during the write
+
+    return run
+
+
+def dqx_split_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
+    """DQX splitting the rows into valid and invalid, both written."""
+    engine, checks, references = _dqx(spark)
+
+    def run() -> None:
+        valid, invalid, observation = engine.apply_checks_by_metadata_and_split(
+            df, checks, ref_dfs=references
+        )
+        invalid.write.format("noop").mode("overwrite").save()
+        valid.write.format("noop").mode("overwrite").save()
+        assert observation.get
+
+    return run
+
+
+def _dqx(spark: SparkSession) -> tuple[object, list[dict], dict[str, DataFrame]]:
+    """A DQX engine (mocked WorkspaceClient), the 20 checks and the reference frames."""
     from unittest.mock import MagicMock
 
     from databricks.labs.dqx.engine import DQEngine
@@ -77,15 +105,7 @@ def dqx_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
         check("is_aggr_not_greater_than", column="amount", aggr_type="avg", limit=100000),
         check("is_data_fresh", column="created_at", max_age_minutes=10000 * 24 * 60),
     ]
-
-    def run() -> None:
-        checked, observation = engine.apply_checks_by_metadata(
-            df, checks, ref_dfs={"countries": countries}
-        )
-        checked.write.format("noop").mode("overwrite").save()
-        assert observation.get  # the metrics, collected during the write
-
-    return run
+    return engine, checks, {"countries": countries}
 
 
 def gx_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:

@@ -117,9 +117,13 @@ def test_filter_and_expression_may_end_in_a_comment(spark: SparkSession, odd: Da
     assert_df_equality(annotated, expected, ignore_nullable=True)
 
 
-def test_keyed_checks_on_awkward_names(spark: SparkSession) -> None:
-    """Uniqueness (window), foreign key (anti join) and a grouped aggregate (group-by) each
-    read columns whose names hold a dot or a space."""
+@pytest.mark.parametrize("small_reference", [True, False], ids=["broadcast", "anti join"])
+def test_keyed_checks_on_awkward_names(
+    spark: SparkSession, small_reference: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uniqueness (window), foreign key (either lookup) and a grouped aggregate (group-by)
+    each read columns whose names hold a dot or a space."""
+    monkeypatch.setattr(QualityEngine, "is_small", lambda self, name, keys: small_reference)
     df = spark.createDataFrame(
         [(1, "x.1", "k"), (2, "x.1", "k"), (3, "y", "z")],
         "id int, `key.part` string, `ref col` string",
