@@ -149,6 +149,9 @@ def test_vacuum_lists_a_small_table_in_one_task(spark: SparkSession) -> None:
         for job in tracker.getJobIdsForGroup("vacuum")
         for stage in tracker.getJobInfo(job).stageIds
     ]
-    tasks = [tracker.getStageInfo(stage).numTasks for stage in stages]
-    assert stages
+    # A skipped stage ran no task; the status store also evicts skipped stages first once a
+    # long suite passes its retention limit, and then has no info for them at all.
+    infos = [tracker.getStageInfo(stage) for stage in stages]
+    tasks = [info.numTasks for info in infos if info is not None and info.numCompletedTasks]
+    assert tasks, f"no stage of VACUUM ran: {stages}"
     assert max(tasks) == 1, tasks
