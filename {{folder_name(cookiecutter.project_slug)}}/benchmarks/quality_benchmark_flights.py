@@ -40,7 +40,8 @@ from pyspark.sql import DataFrame, SparkSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality_benchmark import noop, rule_set, session
+from quality_benchmark import noop, rule_set, session, split
+from quality_benchmark_others import dqx_engine
 
 from {{ cookiecutter.package_name }}.quality import QualityEngine
 
@@ -228,27 +229,14 @@ def ours(spark: SparkSession, df: DataFrame, references: dict[str, DataFrame]) -
         noop(checked.annotated)
         checked.results()
 
-    def split() -> None:
-        checked = engine.apply(df, rules)
-        annotated = checked.annotated.persist(StorageLevel.MEMORY_AND_DISK)
-        noop(checked.quarantine(annotated))
-        noop(checked.valid(annotated))
-        checked.results()
-        annotated.unpersist()
+    def split_rows() -> None:
+        split(engine.apply(df, rules))
 
-    return {"this project, annotate": annotate, "this project, split": split}
+    return {"this project, annotate": annotate, "this project, split": split_rows}
 
 
 def dqx(spark: SparkSession, df: DataFrame, references: dict[str, DataFrame]) -> dict[str, Runner]:
-    from unittest.mock import MagicMock
-
-    from databricks.labs.dqx.engine import DQEngine
-    from databricks.labs.dqx.metrics_observer import DQMetricsObserver
-    from databricks.sdk import WorkspaceClient
-
-    engine = DQEngine(
-        MagicMock(spec=WorkspaceClient), spark=spark, observer=DQMetricsObserver(name="bench")
-    )
+    engine = dqx_engine(spark)
     checks = dqx_checks()
 
     def annotate() -> None:

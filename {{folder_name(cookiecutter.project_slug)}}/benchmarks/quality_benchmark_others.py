@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 
@@ -66,17 +67,22 @@ def dqx_split_runner(spark: SparkSession, df: DataFrame) -> Callable[[], None]:
     return run
 
 
-def _dqx(spark: SparkSession) -> tuple[object, list[dict], dict[str, DataFrame]]:
-    """A DQX engine (mocked WorkspaceClient), the 20 checks and the reference frames."""
+def dqx_engine(spark: SparkSession) -> Any:
+    """A DQX engine on a mocked WorkspaceClient (no network call) that collects per-check
+    counts during the write, as this project does."""
     from unittest.mock import MagicMock
 
     from databricks.labs.dqx.engine import DQEngine
     from databricks.labs.dqx.metrics_observer import DQMetricsObserver
     from databricks.sdk import WorkspaceClient
 
-    # With an observer, DQX also collects per-check counts during the write, as this project does.
     observer = DQMetricsObserver(name="bench")
-    engine = DQEngine(MagicMock(spec=WorkspaceClient), spark=spark, observer=observer)
+    return DQEngine(MagicMock(spec=WorkspaceClient), spark=spark, observer=observer)
+
+
+def _dqx(spark: SparkSession) -> tuple[object, list[dict], dict[str, DataFrame]]:
+    """A DQX engine (mocked WorkspaceClient), the 20 checks and the reference frames."""
+    engine = dqx_engine(spark)
     countries = spark.createDataFrame([(c,) for c in REFERENCE_COUNTRIES], "code string")
 
     def check(function: str, **arguments: object) -> dict:

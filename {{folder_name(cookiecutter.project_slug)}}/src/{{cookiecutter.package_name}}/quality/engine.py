@@ -5,10 +5,10 @@ The split follows Deequ: analyzers compute metrics, constraints assert on them. 
 1. per distinct foreign key (reference table, key columns), a broadcast of the reference's
    distinct keys when the reference is known to be small, else the input's distinct keys
    that the reference lacks (an anti join of keys only), broadcast back to the rows;
-2. one aggregation per distinct key set (uniqueness and grouped aggregates on the same
-   columns share it) that shuffles only keys and values: a count over a sorted window when
-   only uniqueness rules use the keys, else a group-by; the groups that fail are broadcast
-   back to the rows, so whole rows are never shuffled;
+2. for uniqueness rules, one job that counts every key set over windows (key sets that
+   contain the narrowest one share its shuffle); for a key set that a grouped aggregate
+   also uses, one group-by; both shuffle only keys and values, and the groups that fail are
+   broadcast back to the rows, so whole rows are never shuffled;
 3. one projection with every row check, each written as Spark SQL text (see `sql`), before
    the lookups of 1 and 2, and one with every keyed check after them;
 4. `observe` after each of the two projections, which computes every count and dataset
